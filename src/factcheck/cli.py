@@ -1,0 +1,330 @@
+"""Command line: the only place that prints or exits.
+
+Exit codes: 0 no discrepancy at or above --fail-on, 1 discrepancies, 2 usage, configuration, rule
+or input errors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+
+import click
+
+from factcheck import __version__
+
+FORMATS = ["text", "json", "github", "sarif", "html"]
+EXAMPLES = """
+\b
+Examples:
+  factcheck seeds/                         check every .txt/.md file under seeds/
+  factcheck seeds/ --format json           the reviewer's report: every check, passing ones too
+  factcheck article.md --fail-on warning   CI gate that also fails on warnings
+  factcheck claims seeds/000_3e47b0061565aec6.txt   list the figures factcheck reads
+  factcheck rules                          list the rules; `factcheck rule FC101` explains one
+"""
+
+
+class DefaultGroup(click.Group):
+    """`factcheck PATH…` runs `factcheck check PATH…`."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        elif not args:
+            args = ["check"]
+        return super().parse_args(ctx, args)
+
+
+def _split(values) -> tuple[str, ...]:
+    out = []
+    for v in values or ():
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return tuple(out)
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"factcheck: error: {msg}", err=True)
+    sys.exit(2)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES)
+@click.version_option(__version__, prog_name="factcheck")
+def main():
+    """Check the arithmetic of numeric claims in news articles.
+
+    factcheck reads articles (Chinese first), extracts every numeric claim and tests the claims against
+    each other: breakdowns add up, shares and rates follow from their figures, growth rates match, a
+    figure repeated in an article or across articles keeps its value.
+    """
+
+
+def _load_rules(rule_dirs, select, ignore):
+    from factcheck.rules.loader import RuleError, rules_for_run
+
+    try:
+        return rules_for_run(rule_dirs, select, ignore)
+    except RuleError as e:
+        _fail(f"bad rule file: {e}")
+
+
+@main.command("check", epilog=EXAMPLES)
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
+@click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or names; comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or names; comma-separated).")
+@click.option("--include", multiple=True, help="Glob of files to read in folders (default *.txt, *.md).")
+@click.option("--exclude", multiple=True, help="Glob of files or folders to skip.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+              help="Lowest severity that fails the run (exit 1). Default: error.")
+@click.option("--show-ok", is_flag=True, help="Also list the checks that passed and the unverifiable ones.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
+@click.option("--approx-tolerance", type=str, default=None, help="Relative tolerance for 约/近/左右 (default 0.05).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="A factcheck.toml or pyproject.toml.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as accepted.")
+@click.option("--color/--no-color", default=None, help="Colour the terminal output (default: when a terminal).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option("--timings", type=click.Path(dir_okay=False), help="Write stage timings as JSON to FILE.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, fail_on, show_ok, jobs,
+              approx_tolerance, config_path, baseline, write_baseline, color, progress, timings, debug):
+    """Check PATHS (files, folders, or - for standard input) and report discrepancies."""
+    import time
+
+    t_start = time.perf_counter()
+    if not paths:
+        _fail("no input: give one or more files or folders (or - for standard input); see factcheck --help")
+    from factcheck.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(config_path, paths)
+    except ConfigError as e:
+        _fail(str(e))
+    select = _split(select) or tuple(cfg.get("select", ()))
+    ignore = _split(ignore) or tuple(cfg.get("ignore", ()))
+    rule_dirs = tuple(rule_dirs) + tuple(cfg.get("rules", ()))
+    fail_on = fail_on or cfg.get("fail_on", "error")
+    tol = approx_tolerance if approx_tolerance is not None else cfg.get("approx_tolerance", "0.05")
+    try:
+        approx = Decimal(str(tol))
+        if not (0 <= approx < 1):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        _fail(f"--approx-tolerance must be a number from 0 to 1, got {tol!r}")
+    rules = _load_rules(rule_dirs, select, ignore)
+    jobs = jobs or (os.cpu_count() or 1)
+    show_progress = progress if progress is not None else (sys.stderr.isatty() and fmt == "text" and not output)
+    from factcheck.pipeline import run
+    from factcheck.progress import Progress
+
+    bar = Progress(enabled=show_progress)
+    result = run(paths, rules, rule_dirs, select, ignore, _split(include), _split(exclude), jobs, approx,
+                 progress=bar.update)
+    bar.close()
+    from factcheck.suppress import apply_baseline, apply_inline, write_baseline_file
+
+    checks = [c for r in result.files for c in r.checks] + list(result.conflicts)
+    checks, suppressed = apply_inline(checks, result.files, cfg.get("per_file_ignores", {}))
+    if baseline:
+        try:
+            checks, n = apply_baseline(checks, baseline)
+        except (OSError, ValueError) as e:
+            _fail(f"cannot read baseline {baseline}: {e}")
+        suppressed += n
+    from factcheck.report.build import build_report
+
+    configuration = {"rules": [r.id for r in rules], "fail_on": fail_on, "approx_tolerance": str(approx),
+                     "select": list(select), "ignore": list(ignore), "rule_dirs": list(rule_dirs)}
+    t_report = time.perf_counter()
+    report = build_report(result, configuration, suppressed, checks)
+    if write_baseline:
+        try:
+            write_baseline_file(report, write_baseline)
+        except OSError as e:
+            _fail(f"cannot write baseline {write_baseline}: {e}")
+    use_color = color if color is not None else (sys.stdout.isatty() and not output and "NO_COLOR" not in os.environ)
+    text = render(report, fmt, result, use_color, show_ok)
+    if output:
+        from factcheck.atomic import write_atomic
+
+        try:
+            write_atomic(output, text)
+        except OSError as e:
+            _fail(f"cannot write {output}: {e}")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for r in result.files:
+        if r.internal:
+            msg = f"factcheck: {r.path}: {r.error}"
+            click.echo(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"), err=True)
+        elif r.error and fmt != "text":
+            click.echo(f"factcheck: {r.path}: {r.error}", err=True)
+    for e in result.input_errors:
+        if fmt != "text":
+            click.echo(f"factcheck: {e.path}: {e.reason}", err=True)
+    if timings:
+        import json
+
+        t = dict(result.timings)
+        t["report_s"] = round(time.perf_counter() - t_report, 4)
+        t["total_s"] = round(time.perf_counter() - t_start, 4)
+        from factcheck.atomic import write_atomic
+
+        write_atomic(timings, json.dumps(t, indent=2, sort_keys=True) + "\n")
+    sys.exit(exit_code(report, fail_on))
+
+
+def exit_code(report, fail_on: str) -> int:
+    if report.errors:
+        return 2
+    if fail_on == "never":
+        return 0
+    levels = ["warning", "error"] if fail_on == "warning" else ["error"]
+    return 1 if any(report.summary.discrepancies.get(l, 0) for l in levels) else 0
+
+
+def render(report, fmt: str, result, color: bool, show_ok: bool) -> str:
+    if fmt == "json":
+        from factcheck.report.json_out import render_json
+
+        return render_json(report)
+    if fmt == "github":
+        from factcheck.report.github import render_github
+
+        return render_github(report)
+    if fmt == "sarif":
+        from factcheck.report.sarif import render_sarif
+
+        return render_sarif(report)
+    lines = {r.path: r.lines for r in result.files}
+    if fmt == "html":
+        from factcheck.report.html import render_html
+
+        return render_html(report, result)
+    from factcheck.report.terminal import render_text
+
+    return render_text(report, lines, color, show_ok)
+
+
+@main.command("claims")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--include", multiple=True, help="Glob of files to read in folders.")
+@click.option("--exclude", multiple=True, help="Glob of files or folders to skip.")
+def claims_cmd(paths, fmt, include, exclude):
+    """List the numeric claims extracted from PATHS.
+
+    \b
+    Example:
+      factcheck claims seeds/000_3e47b0061565aec6.txt
+      factcheck claims seeds/ --format json
+    """
+    import json
+
+    from factcheck.pipeline import run
+    from factcheck.report.build import claim_dict
+
+    result = run(paths, [], include=_split(include), exclude=_split(exclude))
+    rows = [claim_dict(c) for r in sorted(result.files, key=lambda r: r.path) for c in r.claims]
+    if fmt == "json":
+        sys.stdout.write(json.dumps({"claims": rows}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    else:
+        from factcheck.report.terminal import width
+
+        head = ["location", "text", "value", "unit", "qualifier", "modality", "time", "subject"]
+        table = [[f"{r['path']}:{r['line']}:{r['column']}", r["text"].replace("\n", "⏎"),
+                  r["value"] + (f"-{r['value_high']}" if r["value_high"] else ""), r["unit"], r["qualifier"] or "",
+                  r["modality"], r["time"] or "", r["subject"]] for r in rows]
+        widths = [max([width(h)] + [width(row[i]) for row in table]) for i, h in enumerate(head)]
+        for row in [head] + table:
+            sys.stdout.write("  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() + "\n")
+    errors = result.input_errors + [r for r in result.files if r.error]
+    for e in errors:
+        click.echo(f"factcheck: {e.path}: {getattr(e, 'reason', None) or e.error}", err=True)
+    sys.exit(2 if errors else 0)
+
+
+@main.command("rules")
+@click.option("--validate", "validate_dir", type=click.Path(), help="Validate every rule file in DIR and exit.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
+def rules_cmd(validate_dir, rule_dirs):
+    """List the rules (or validate a folder of rule files).
+
+    \b
+    Example:
+      factcheck rules
+      factcheck rules --validate my-rules/
+    """
+    from factcheck.rules.schema import RuleError, load_rules
+
+    if validate_dir:
+        try:
+            rules = load_rules([validate_dir])
+        except RuleError as e:
+            _fail(str(e))
+        from factcheck.rules.validate import check_examples
+
+        problems = check_examples(rules)
+        for p in problems:
+            click.echo(f"factcheck: {p}", err=True)
+        if problems:
+            sys.exit(2)
+        click.echo(f"{len(rules)} rule file{'s' if len(rules) != 1 else ''} valid in {validate_dir}")
+        return
+    rules = _load_rules(rule_dirs, (), ())
+    for r in rules:
+        click.echo(f"{r.id}  {r.name:<24} {r.kind:<10} {r.severity:<8} {r.docs.what.split('. ')[0].strip()[:90]}")
+
+
+@main.command("rule")
+@click.argument("rule_id")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
+def rule_cmd(rule_id, rule_dirs):
+    """Show one rule's documentation: what it checks, why, and examples.
+
+    \b
+    Example:
+      factcheck rule FC101
+    """
+    rules = _load_rules(rule_dirs, (), ())
+    match = [r for r in rules if r.id == rule_id.upper() or r.name == rule_id]
+    if not match:
+        _fail(f"no rule {rule_id!r}; `factcheck rules` lists them")
+    r = match[0]
+    from factcheck.rules.formula import to_sympy
+
+    try:
+        import sympy
+
+        formula = sympy.pretty(to_sympy(r.compiled), use_unicode=True)
+    except Exception:
+        formula = r.formula
+    click.echo(f"{r.id} {r.name}  (kind: {r.kind}, severity: {r.severity}, window: {r.window})\n")
+    click.echo(f"What it does\n  {r.docs.what}\n\nWhy it matters\n  {r.docs.why}\n")
+    click.echo(f"Formula\n  {r.formula}\n" + "\n".join("  " + ln for ln in formula.splitlines()) + "\n")
+    click.echo("Example that fails")
+    for ex in r.examples.fail:
+        click.echo("  " + ex.replace("\n", "\n  "))
+    click.echo("\nExample that passes")
+    for ex in r.examples.pass_:
+        click.echo("  " + ex.replace("\n", "\n  "))
+    click.echo(f"\nSource: {r.path}")
+
+
+@main.command("schema")
+def schema_cmd():
+    """Print the JSON Schema of the --format json report."""
+    import json
+
+    from factcheck.report.model import Report
+
+    sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()

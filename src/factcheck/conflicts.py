@@ -1,0 +1,87 @@
+"""Conflicts across articles: the same fact with different figures.
+
+Claims are grouped by a hashed fact key (place, subject, the identified set, unit, modality), so the
+cost grows with the number of claims, never with its square: within a group, one representative per
+file is compared with the group's first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+
+from factcheck.lexicon import lexicon
+from factcheck.rules.engine import Check, evaluate
+from factcheck.rules.kinds import Group
+from factcheck.subjects import fact_key
+from factcheck.timescope import claim_period
+
+
+def article_place(claims) -> str:
+    """The place an article is about: the most frequent name ending in 区/县/市 in its subjects and clauses."""
+    lx = lexicon()
+    not_places = set(lx["not_places"])
+    suffixes = "".join(lx["place_suffixes"])
+    pat = re.compile(f"[\u4e00-\u9fff]{{2}}[{suffixes}]")
+    counts: Counter = Counter()
+    for c in claims:
+        for m in pat.finditer(c.clause):
+            w = m.group()
+            if w not in not_places and w[-2:] not in not_places:
+                counts[w] += 1
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def find_conflicts(rules, results, approx) -> list[Check]:
+    rule = rules[0]
+    set_props = set(rule.p.set_properties)
+    groups: dict[tuple, list] = {}
+    for res in results:
+        if res.error or not res.claims:
+            continue
+        place = article_place(res.claims)
+        seen_here: set[tuple] = set()
+        for c in res.claims:
+            k = fact_key(c, res.claims, rule.p.min_subject_length)
+            if k is None:
+                continue
+            is_set = k[4] == "set" and k[0] in set_props
+            if k[4] == "set" and not is_set:
+                continue
+            gk = (place,) + k
+            if gk in seen_here:
+                continue  # later mentions in the same article are the repeat rule's concern
+            seen_here.add(gk)
+            groups.setdefault(gk, []).append((c, claim_period(c, res.article_time), is_set))
+    checks: list[Check] = []
+    for gk, members in groups.items():
+        if len(members) < 2:
+            continue
+        ref, ref_period, is_set = members[0]
+        for c, period, _ in members[1:]:
+            if c.path == ref.path:
+                continue
+            chk = evaluate(rule, Group({"first": ref, "second": c}, note=f"subject key {gk[1]} {gk[2]}".strip()),
+                           approx)
+            if chk is None:
+                continue
+            same = ref_period is not None and ref_period == period
+            scope = (f"same period ({period})" if same else
+                     f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
+            chk.details.update({"subject_key": "/".join(x for x in gk[:3] if x), "time_scope": scope,
+                                "identified_set": bool(is_set)})
+            if chk.status == "discrepancy":
+                if is_set:
+                    chk.severity = "error" if same else "warning"
+                    chk.message += f" (the same identified set; {scope})"
+                elif same:
+                    chk.severity = "error"
+                    chk.message += f" ({scope})"
+                else:
+                    continue  # flows over different or unknown periods do not conflict
+            else:
+                chk.message = f"the same fact agrees across articles: {chk.stated} = {chk.recomputed} ({scope})"
+            chk.note = f"subject key {'/'.join(x for x in gk[:3] if x)}; {scope}"
+            checks.append(chk)
+    return checks

@@ -1,0 +1,193 @@
+"""Reading input files: encodings, front matter, one error per unreadable file."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_INCLUDE = ("*.txt", "*.md")
+MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    """One article: its display path, its text as Python reads it, and metadata."""
+
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    meta: dict = field(default_factory=dict)
+    body_start: int = 0  # offset where the article body starts (after front matter)
+
+
+class InputError(Exception):
+    """A file that cannot be read; names the file and the reason."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _matches(name: str, patterns) -> bool:
+    return any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def iter_inputs(args, include=DEFAULT_INCLUDE, exclude=()):
+    """Yield paths (str) to read, in sorted order, and InputError for paths that cannot be listed.
+
+    Directories are walked recursively (symlinked directories are followed once; a loop is reported).
+    """
+    include = tuple(include) or DEFAULT_INCLUDE
+    for arg in args:
+        if arg == "-":
+            yield "-"
+            continue
+        p = Path(arg)
+        if not os.path.lexists(p):
+            yield InputError(arg, "no such file or directory")
+            continue
+        if p.is_dir():
+            yield from _walk_dir(p, include, exclude)
+        elif _matches(p.name, exclude) or _matches(str(p), exclude):
+            continue
+        else:
+            yield str(p)
+
+
+def _walk_dir(root: Path, include, exclude):
+    seen: set[tuple[int, int]] = set()
+    found: list[str] = []
+    errors: list[InputError] = []
+
+    def walk(d: Path):
+        try:
+            st = d.stat()
+        except OSError as e:
+            errors.append(InputError(str(d), f"cannot read directory: {e.strerror or e}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            errors.append(InputError(str(d), "directory symlink loop, skipped"))
+            return
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as e:
+            errors.append(InputError(str(d), f"cannot list directory: {e.strerror or e}"))
+            return
+        for e in entries:
+            path = Path(e.path)
+            rel = str(path.relative_to(root)) if path.is_relative_to(root) else e.name
+            if _matches(e.name, exclude) or _matches(rel, exclude) or _matches(str(path), exclude):
+                continue
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if e.name.startswith("."):
+                    continue
+                walk(path)
+            elif _matches(e.name, include):
+                found.append(str(path))
+
+    walk(root)
+    yield from errors
+    yield from sorted(found)
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """Bytes to text: UTF-8 (BOM or not), else GB18030; binary and undecodable data are errors."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, enc = data[3:], "utf-8-sig"
+        try:
+            return data.decode("utf-8"), enc
+        except UnicodeDecodeError as e:
+            raise InputError(path, f"invalid UTF-8 after BOM at byte {e.start + 3}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError(path, "invalid UTF-16") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file (contains NUL bytes), skipped")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError(path, f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not GB18030") from None
+    if not _plausible_chinese(text):
+        raise InputError(path, f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not text in GB18030")
+    return text, "gb18030"
+
+
+def _plausible_chinese(text: str) -> bool:
+    """GB18030 decodes almost any byte string; accept it only if it reads as text."""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return True
+    cjk = sum(1 for c in non_ascii if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    return cjk / len(non_ascii) >= 0.9 and controls <= len(text) // 100
+
+
+def universal_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_document(path: str) -> Document:
+    """Read one file (or '-' for stdin) into a Document; raises InputError naming the file."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        display = "<stdin>"
+    else:
+        display = path
+        try:
+            st = os.stat(path)
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError(path, "is a directory")
+            if st.st_size > MAX_BYTES:
+                raise InputError(path, f"file too large ({st.st_size} bytes; limit {MAX_BYTES})")
+            with open(path, "rb") as f:  # read-only: input files are never written
+                data = f.read(MAX_BYTES + 1)
+        except InputError:
+            raise
+        except FileNotFoundError:
+            raise InputError(path, "no such file (it may have been removed while the run was listing files)") from None
+        except PermissionError:
+            raise InputError(path, "permission denied") from None
+        except OSError as e:
+            raise InputError(path, f"cannot read: {e.strerror or e}") from None
+    text, enc = decode(data, display)
+    text = universal_newlines(text)
+    meta, body_start = front_matter(text, display)
+    return Document(display, text, enc, meta, body_start)
+
+
+def front_matter(text: str, path: str = "") -> tuple[dict, int]:
+    """Markdown YAML front matter (`---` … `---`) at the top: its mapping and where the body starts."""
+    if not text.startswith("---\n"):
+        return {}, 0
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}, 0
+    close = text.find("\n", end + 4)
+    body_start = len(text) if close < 0 else close + 1
+    import yaml
+
+    try:
+        data = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        return {}, 0
+    if not isinstance(data, dict):
+        return {}, 0
+    meta = {k: str(v) for k, v in data.items() if k in ("title", "date", "source") and v is not None}
+    return meta, body_start

@@ -1,0 +1,424 @@
+"""Numeric mentions → Claims: value, precision, unit, qualifier, modality, time, subject and span."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from factcheck.documents import Document
+from factcheck.lexicon import lexicon
+from factcheck.normalize import Normalized, normalize
+from factcheck.numbers import CN_DIGITS, NumberError, parse_arabic, parse_chinese
+from factcheck.units import UnitInfo, table
+
+INF = Decimal("Infinity")
+DEFAULT_APPROX = Decimal("0.05")
+
+CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+CANDIDATE = re.compile(r"百分之[零〇一二两三四五六七八九十百千点.\d]+|\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|[" + CN_NUM + "]+")
+RANGE_SEP = "-~～至到—"
+CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
+SEGMENT_DELIMS = "；;。！？!?\n"
+SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
+MAGNITUDE_ONLY = set("万亿千百")
+# unit strings that are not read as units in running text (dates, phases, word parts)
+NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
+STOP_AFTER = re.compile(r"的|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
+
+
+@dataclass(slots=True)
+class Claim:
+    """One numeric claim with its provenance (original span) and what the rules need to know."""
+
+    path: str
+    start: int  # original offsets, end exclusive
+    end: int
+    line: int
+    column: int
+    text: str  # raw text of the span in the original file
+    nstart: int  # normalized offsets
+    nend: int
+    value: Decimal
+    exp: int  # the stated precision: the figure is known to 10**exp of its unit
+    unit: str
+    info: UnitInfo
+    value_high: Decimal | None = None  # for ranges
+    qualifier: str | None = None  # approx / lower / lower_bounded / upper / range
+    qualifier_text: str = ""
+    modality: str = "actual"  # actual / target
+    time: str | None = None
+    pre: str = ""  # clause text before the number
+    post: str = ""  # noun after the unit
+    subject: str = ""
+    threshold: str | None = None
+    para: int = 0
+    sent: int = 0
+    seg: int = 0  # segment (；-delimited) index
+    clause_start: int = 0
+    clause: str = ""  # the whole clause around the figure
+    in_paren: bool = False
+    index: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def dim(self) -> str:
+        return self.info.dim
+
+    @property
+    def classifier(self) -> str:
+        u = self.unit
+        for p in ("万亿", "千万", "百万", "十万", "万", "亿"):
+            if u.startswith(p) and len(u) > len(p):
+                return u[len(p):]
+        return u
+
+    def interval(self, approx: Decimal = DEFAULT_APPROX) -> tuple[Decimal, Decimal]:
+        """The values the stated figure admits, in the unit's base (元, 个, …; % as a fraction)."""
+        f = self.info.factor
+        half = Decimal(5).scaleb(self.exp - 1)
+        v = self.value
+        lo, hi = v - half, (self.value_high if self.value_high is not None else v) + half
+        q = self.qualifier
+        if q == "lower_bounded":  # 20余 = 20 … 29
+            step = Decimal(1).scaleb(_last_place(v))
+            lo, hi = v, v + step
+        elif q == "lower":
+            hi = INF
+        elif q == "upper":
+            lo = Decimal(0)
+        elif q == "approx":
+            lo, hi = min(lo, v * (1 - approx)), max(hi, v * (1 + approx))
+        lo = max(lo, Decimal(0)) if v >= 0 else lo
+        return lo * f, (hi * f if hi != INF else INF)
+
+    def base_value(self) -> Decimal:
+        return self.value * self.info.factor
+
+    def display(self) -> str:
+        return self.text.replace("\n", "")
+
+
+def _last_place(v: Decimal) -> int:
+    """Power of ten of the last nonzero digit of an integer-valued figure (20 → 1, 121 → 0)."""
+    t = v.normalize().as_tuple()
+    return max(t.exponent, 0) if isinstance(t.exponent, int) else 0
+
+
+@lru_cache(maxsize=1)
+def _units() -> tuple[dict[str, UnitInfo], int, frozenset]:
+    t = {u: i for u, i in table().items() if u not in NOT_TEXT_UNITS}
+    return t, max(map(len, t)), frozenset(u[0] for u in t)
+
+
+def _match_unit(text: str, p: int) -> tuple[str, UnitInfo] | None:
+    units, longest, first = _units()
+    if p >= len(text) or text[p] not in first:
+        return None
+    for L in range(min(longest, len(text) - p), 0, -1):
+        u = text[p:p + L]
+        info = units.get(u)
+        if info is not None:
+            return u, info
+    return None
+
+
+@lru_cache(maxsize=1)
+def _lex():
+    lx = lexicon()
+    before = sorted(((w, k) for k, ws in lx["qualifiers_before"].items() for w in ws), key=lambda x: -len(x[0]))
+    after = sorted(((w, k) for k, ws in lx["qualifiers_after"].items() for w in ws), key=lambda x: -len(x[0]))
+    target = re.compile("|".join(lx["target_words"]))
+    actual = re.compile("|".join(map(re.escape, lx["actual_words"])))
+    time_re = re.compile("|".join(f"(?:{p})" for p in lx["time_patterns"]))
+    strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
+    strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
+    verbs = tuple(sorted(lx["verb_endings"], key=len, reverse=True))
+    return before, after, target, actual, time_re, strip_left, strip_right, verbs
+
+
+class _Layout:
+    """Paragraph, sentence and segment boundaries of a normalized text."""
+
+    def __init__(self, text: str):
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\n", text)]
+        self.sent_starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
+        self.seg_starts = [0] + [m.end() for m in re.finditer(r"[；;。！？!?]|\n\n", text)]
+
+    @staticmethod
+    def index(starts: list[int], pos: int) -> int:
+        return bisect.bisect_right(starts, pos) - 1
+
+
+def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEFAULT_APPROX) -> list[Claim]:
+    """All numeric claims of a document, in text order. Never raises on any text."""
+    norm = norm or normalize(doc.text, doc.body_start)
+    text = norm.text
+    layout = _Layout(text)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
+    claims: list[Claim] = []
+    pending_threshold: str | None = None
+    pos = 0
+    n = len(text)
+    while True:
+        m = CANDIDATE.search(text, pos)
+        if not m:
+            break
+        pos = m.end()
+        claim = _read_claim(doc, norm, text, m, line_starts)
+        if claim is None:
+            continue
+        pos = max(pos, claim.nend)
+        if claim.threshold == "__self__":
+            pending_threshold = claim.display()
+            continue
+        if pending_threshold and claims is not None:
+            claim.threshold = pending_threshold
+            pending_threshold = None
+        _annotate(claim, text, layout, claims)
+        claim.index = len(claims)
+        claims.append(claim)
+        if pos >= n:
+            break
+    return claims
+
+
+def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
+    s, e = m.start(), m.end()
+    raw = m.group()
+    prev = text[s - 1] if s else ""
+    if prev == "第" or prev == "+" or (prev.isascii() and prev.isalpha()):
+        return None
+    percent_words = raw.startswith("百分之")
+    try:
+        if percent_words:
+            value, exp = _parse_mixed(raw[3:])
+        elif raw[0].isdigit():
+            value, exp = parse_arabic(raw)
+        else:
+            value, exp = parse_chinese(raw)
+    except (NumberError, ArithmeticError, ValueError):
+        return None
+    chinese = not raw[0].isdigit() and not percent_words
+    if chinese:
+        if raw == "一" or raw in ("两",) and text[e:e + 1] not in _units()[2]:
+            return None
+        if set(raw) <= MAGNITUDE_ONLY and text[max(0, s - 1):s] not in ("近", "约", "上", "数", "逾", "超"):
+            return None
+    p = e
+    qualifier = None
+    qtext = ""
+    value_high = None
+    # range: 3-5个, 三至五个
+    if p < len(text) and text[p] in RANGE_SEP and not percent_words:
+        m2 = CANDIDATE.match(text, p + 1)
+        if m2:
+            try:
+                hv, hexp = (parse_arabic(m2.group()) if m2.group()[0].isdigit() else parse_chinese(m2.group()))
+            except (NumberError, ArithmeticError, ValueError):
+                hv = None
+            if hv is not None and hv > value and _match_unit(text, m2.end()):
+                value_high, exp = hv, min(exp, hexp)
+                qualifier, qtext = "range", text[p]
+                p = m2.end()
+    if p < len(text) and text[p] in "余多几" and not percent_words:
+        qualifier, qtext = "lower_bounded", text[p]
+        p += 1
+    if percent_words:
+        info = table()["%"]
+        unit = "%"
+    else:
+        mu = _match_unit(text, p)
+        if mu is None:
+            if p < len(text) and text[p] in "万亿" and not chinese:
+                mag = "万亿" if text.startswith("万亿", p) else text[p]
+                unit = mag
+                info = UnitInfo(mag, "[bare]", "1", Decimal(10) ** (12 if mag == "万亿" else 4 if mag == "万" else 8))
+                p += len(mag)
+            else:
+                return None
+        else:
+            unit, info = mu
+            p += len(unit)
+    # a 4-digit year, a date, a version: not a claim
+    if unit == "年" and (value >= 1000 or chinese and value > 100 or text.startswith(("年底", "年初", "年度", "年末", "年内", "年以来", "年级"), p - 1)):
+        return None
+    if unit in ("年", "天", "个月") and text[max(0, s - 1):s] in ("每",):
+        return None
+    nxt = text[p:p + 1]
+    if nxt.isascii() and nxt.isalnum() and unit not in ("%", "‰"):
+        return None
+    if _inside_short_quote(text, s):
+        return None
+    before, after, *_ = _lex()
+    # qualifiers before the number
+    for w, k in before:
+        if text.startswith(w, s - len(w)) and s - len(w) >= 0 and not _word_tail(text, s - len(w), w, raw):
+            if qualifier is None:
+                qualifier, qtext = k, w
+            break
+    # qualifiers after the unit; a threshold (1000万元以上重点项目 360个) qualifies the next claim
+    threshold = None
+    for w, k in after:
+        if text.startswith(w, p):
+            if k == "lower" and w != "多" and _is_threshold(text, s, p + len(w)):
+                threshold = "__self__"
+            elif qualifier in (None, "approx") or k == "approx":
+                qualifier, qtext = (k if k != "lower" or qualifier != "lower_bounded" else qualifier), w
+            break
+    if chinese and set(raw) <= MAGNITUDE_ONLY and qualifier is None:
+        qualifier, qtext = "approx", text[s - 1]
+    ostart, oend = norm.span(s, p)
+    line = bisect.bisect_right(line_starts, ostart)
+    column = ostart - line_starts[line - 1] + 1
+    c = Claim(doc.path, ostart, oend, line, column, doc.text[ostart:oend], s, p, value, exp, unit, info,
+              value_high=value_high, qualifier=qualifier, qualifier_text=qtext)
+    if threshold:
+        c.threshold = "__self__"
+    return c
+
+
+SINGLE_QUALIFIER_WORDS = {"约": "签预合节制公条大隐", "近": "附最接将邻", "上": "", "超": "高", "逾": ""}
+
+
+def _word_tail(text: str, at: int, w: str, raw: str) -> bool:
+    """True when a one-character qualifier is really the end of a word (签约, 附近, 线上)."""
+    if len(w) != 1:
+        return False
+    if w == "上":
+        return not set(raw) <= MAGNITUDE_ONLY  # 上万 / 上千 only
+    prev = text[at - 1:at]
+    return bool(prev) and prev in SINGLE_QUALIFIER_WORDS.get(w, "")
+
+
+def _parse_mixed(s: str) -> tuple[Decimal, int]:
+    s = s.replace("点", ".")
+    if s and s[0].isdigit():
+        return parse_arabic(s)
+    if "." in s:
+        whole, frac = s.split(".", 1)
+        w, _ = parse_chinese(whole)
+        digits = "".join(str(CN_DIGITS[c]) for c in frac)
+        return parse_arabic(f"{w}.{digits}")
+    return parse_chinese(s)
+
+
+def _inside_short_quote(text: str, s: int, limit: int = 12) -> bool:
+    """A number inside a short quotation or a title (“三个一批”, “12345”, 《…》) is part of a name."""
+    for open_, close in (("“", "”"), ("《", "》"), ("‘", "’"), ("「", "」")):
+        o = text.rfind(open_, max(0, s - 60), s)
+        if o < 0:
+            continue
+        c_before = text.rfind(close, o, s)
+        if c_before >= 0:
+            continue
+        c = text.find(close, s, s + 60)
+        if c < 0:
+            continue
+        if open_ == "《" or c - o - 1 <= limit:
+            return True
+    return False
+
+
+def _is_threshold(text: str, s: int, after: int) -> bool:
+    """'1000万元以上重点项目360个': 以上 followed by a noun, and a figure later in the same clause."""
+    if after >= len(text) or not ("\u4e00" <= text[after] <= "\u9fff") or text[after] in "的，":
+        return False
+    pre = text[max(0, s - 4):s]
+    if any(pre.endswith(v) for v in ("达到", "达", "超过", "突破", "为", "完成", "额", "量", "资", "模", "值")):
+        return False
+    end = after
+    while end < len(text) and end - after < 30 and text[end] not in "，,；;。！？!?、\n":
+        end += 1
+    return bool(re.search(r"\d|[二两三四五六七八九十]", text[after:end]))
+
+
+def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None:
+    _, _, target, actual, time_re, strip_left, strip_right, verbs = _lex()
+    s = c.nstart
+    c.para = layout.index(layout.para_starts, s)
+    c.sent = layout.index(layout.sent_starts, s)
+    c.seg = layout.index(layout.seg_starts, s)
+    sent_start = layout.sent_starts[c.sent]
+    # clause: back to the previous delimiter or the previous claim's end
+    k = s - 1
+    prev_end = claims[-1].nend if claims and claims[-1].sent == c.sent else sent_start
+    while k >= prev_end and text[k] not in CLAUSE_DELIMS:
+        k -= 1
+    c.clause_start = k + 1
+    pre = text[k + 1:s]
+    if claims and claims[-1].sent == c.sent and claims[-1].post and pre.startswith(claims[-1].post) \
+            and claims[-1].nend >= c.clause_start:
+        pre = pre[len(claims[-1].post):]  # 32个部门1217个事项: 部门 belongs to 32个
+    if c.qualifier_text and pre.endswith(c.qualifier_text) and c.qualifier not in ("lower_bounded",):
+        pre = pre[: -len(c.qualifier_text)]
+    c.pre = pre
+    # parentheses
+    o, cl = text.rfind("（", sent_start, s), text.rfind("）", sent_start, s)
+    o2, cl2 = text.rfind("(", sent_start, s), text.rfind(")", sent_start, s)
+    c.in_paren = o > cl or o2 > cl2
+    # noun after the unit
+    p = c.nend
+    while p < len(text) and text[p] in "以上下内左右及多":
+        p += 1
+    m = STOP_AFTER.search(text, p, min(len(text), p + 12))
+    end = m.start() if m else min(len(text), p + 8)
+    post = text[p:end]
+    cut = next((i for i, ch in enumerate(post) if ch in CLAUSE_DELIMS or not ("\u4e00" <= ch <= "\u9fff" or ch in "“”")), len(post))
+    c.post = post[:cut].replace("“", "").replace("”", "")[:8]
+    e = c.nend
+    while e < len(text) and text[e] not in CLAUSE_DELIMS:
+        e += 1
+    c.clause = text[c.clause_start:e]
+    c.subject = subject_of(c.pre, c.post, strip_left, strip_right, verbs)
+    # modality: a target word earlier in the sentence, not cancelled by an actual word after it
+    head = text[sent_start:s]
+    t = None
+    for t in target.finditer(head):
+        pass
+    if t is not None:
+        a = None
+        for a in actual.finditer(head, t.end()):
+            pass
+        if a is None:
+            c.modality = "target"
+    # time: the last time expression in the sentence before the number, else in the paragraph
+    para_start = layout.para_starts[c.para]
+    tm = None
+    for tm in time_re.finditer(text, sent_start, s):
+        pass
+    if tm is None:
+        for tm in time_re.finditer(text, para_start, sent_start):
+            pass
+    c.time = tm.group() if tm else None
+
+
+def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
+    """The subject phrase a claim is about: the clause words before it, else the noun after it."""
+    s = pre.replace("“", "").replace("”", "").replace(" ", "")
+    if "等" in s:
+        s = s[s.rindex("等") + 1:]
+    if "、" in s:
+        s = ""
+    verb_seen = bool(verbs) and s.endswith(verbs)
+    changed = True
+    while changed and s:
+        changed = False
+        verb_seen = verb_seen or (bool(verbs) and s.endswith(verbs))
+        for w in strip_left:
+            if s.startswith(w) and len(s) > len(w):
+                s = s[len(w):]
+                changed = True
+                break
+        for w in strip_right:
+            if s.endswith(w) and len(s) > len(w):
+                s = s[: -len(w)]
+                changed = True
+                break
+        if s in strip_left or s in strip_right:
+            s = ""
+    if post and (len(s) < 2 or verb_seen or s.endswith(verbs)):
+        s = post
+    return s

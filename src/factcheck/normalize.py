@@ -1,0 +1,172 @@
+"""Width folding, hard-wrap joining and an offset map back to the original text.
+
+The normalized text joins the lines of a hard-wrapped paragraph (also across a blank line that falls
+inside a sentence or between a number and its unit), drops spaces around Chinese text and numbers
+(`2 月 18 日` → `2月18日`), folds full-width digits and signs to ASCII, and separates real paragraphs
+with a blank line. Every normalized position maps back to an original offset (piecewise, by segments).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Full-width forms folded to ASCII (length-preserving). Chinese punctuation (，：；！？（）) is kept.
+_FOLD_SRC = "０１２３４５６７８９．％＋－／～＝＜＞＃＆＊＠" + "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + \
+    "".join(chr(c) for c in range(0xFF41, 0xFF5B))
+_FOLD_DST = "0123456789.%+-/~=<>#&*@" + "".join(chr(c) for c in range(0x41, 0x5B)) + \
+    "".join(chr(c) for c in range(0x61, 0x7B))
+FOLD = str.maketrans(_FOLD_SRC, _FOLD_DST)
+
+TERMINAL = set("。！？!?；;：:…—")
+CLOSERS = "”’」』）)】》\"' "
+UNIT_START = set("元万亿千百个项家户人名条件次套栋支批座所台辆场处间张份天小年月%‰亩平公吨米倍箱余多")
+NUMERIC_END = set("0123456789.万亿千百十余多")
+MD_BLOCK = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s)")
+WS_RUN = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\f\v]+")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
+_FULLWIDTH_COMMA_IN_NUMBER = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _terminal(line: str) -> bool:
+    s = line.rstrip(CLOSERS)
+    return bool(s) and s[-1] in TERMINAL
+
+
+@dataclass
+class Normalized:
+    """Normalized text plus the map back to the original: segments (norm_start, orig_start, stride)."""
+
+    text: str
+    starts: list[int]  # normalized start of each segment
+    origs: list[int]  # original offset of each segment's first character
+    strides: list[int]  # 1 for copied text, 0 for inserted characters (paragraph breaks, spaces)
+    source_len: int
+
+    def to_orig(self, i: int) -> int:
+        """Original offset of normalized position i (i == len(text) maps to the end)."""
+        if i >= len(self.text):
+            return self.source_len
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.origs[k] + (i - self.starts[k]) * self.strides[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the normalized span [start, end)."""
+        if end <= start:
+            o = self.to_orig(start)
+            return o, o
+        return self.to_orig(start), self.to_orig(end - 1) + 1
+
+
+def normalize(text: str, start: int = 0) -> Normalized:
+    """Normalize text[start:] (the article body) with an offset map into text."""
+    lines: list[tuple[int, str]] = []  # (original offset of line start, line content without newline)
+    pos = start
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        lines.append((pos, text[pos:nl]))
+        pos = nl + 1
+    # blocks of consecutive non-blank lines
+    blank = [not ln.strip() for _, ln in lines]
+    widths = [display_width(ln.strip()) for _, ln in lines]
+    wrapped = [widths[i] for i in range(len(lines) - 1) if not blank[i] and not blank[i + 1]]
+    wrapped.sort()
+    file_width = wrapped[len(wrapped) // 2] if len(wrapped) >= 3 else None
+
+    block_max: dict[int, int] = {}
+    i = 0
+    while i < len(lines):
+        if blank[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and not blank[j + 1]:
+            j += 1
+        for k in range(i, j + 1):
+            others = [widths[m] for m in range(i, j + 1) if m != k]
+            block_max[k] = max(others) if others else (file_width or 0)
+        i = j + 1
+
+    def full(k: int) -> bool:
+        ref = block_max.get(k, 0)
+        return ref > 0 and widths[k] >= 0.8 * ref
+
+    out: list[str] = []
+    starts: list[int] = []
+    origs: list[int] = []
+    strides: list[int] = []
+    length = 0
+
+    def emit(s: str, orig: int, stride: int):
+        nonlocal length
+        if not s:
+            return
+        if stride == 1 and starts and strides[-1] == 1 and origs[-1] + (length - starts[-1]) == orig:
+            pass  # contiguous with the previous copied segment
+        else:
+            starts.append(length)
+            origs.append(orig)
+            strides.append(stride)
+        out.append(s)
+        length += len(s)
+
+    prev = None  # index of previous non-blank line
+    gap_blank = False
+    for k, (off, raw) in enumerate(lines):
+        if blank[k]:
+            if prev is not None:
+                gap_blank = True
+            continue
+        content = raw.rstrip()
+        if prev is not None:
+            p_line = lines[prev][1].rstrip()
+            if _join(p_line, content, gap_blank, full(prev)):
+                a, b = p_line[-1:], content.lstrip()[:1]
+                if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
+                    emit(" ", off, 0)
+            else:
+                emit("\n\n", lines[prev][0] + len(lines[prev][1]), 0)
+        _emit_line(content, off, emit)
+        prev = k
+        gap_blank = False
+    return Normalized("".join(out), starts, origs, strides, len(text))
+
+
+def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:
+    if MD_BLOCK.match(prev) and prev.lstrip().startswith("#") or MD_BLOCK.match(nxt):
+        return False
+    head = nxt.lstrip()[:1]
+    tail = prev.rstrip()[-1:]
+    if tail in NUMERIC_END and head in UNIT_START and (tail.isdigit() or tail in "万亿"):
+        return True
+    if _terminal(prev):
+        return not blank_between and prev_full
+    if not blank_between:
+        return True
+    return prev_full
+
+
+def _emit_line(content: str, off: int, emit) -> None:
+    """Copy one line, folding widths and dropping spaces that are not between two ASCII letters/digits."""
+    if "，" in content:
+        content = _FULLWIDTH_COMMA_IN_NUMBER.sub(",", content)
+    folded = content.translate(FOLD)
+    pos = 0
+    for m in WS_RUN.finditer(folded):
+        a, b = m.start(), m.end()
+        keep = a > 0 and b < len(folded) and _ALNUM.match(folded[a - 1]) and _ALNUM.match(folded[b]) \
+            and not (folded[a - 1].isdigit() and folded[b].isdigit() and False)
+        emit(folded[pos:a], off + pos, 1)
+        if keep:
+            emit(" ", off + a, 1)
+        pos = b
+    emit(folded[pos:], off + pos, 1)

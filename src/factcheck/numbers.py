@@ -1,0 +1,140 @@
+"""Numbers as stated: Arabic and Chinese numerals → exact Decimal plus the precision they were given to."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3,
+             "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8,
+             "九": 9, "玖": 9}
+CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+CN_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL) + "".join(CN_BIG)
+
+
+class NumberError(ValueError):
+    pass
+
+
+def parse_arabic(s: str) -> tuple[Decimal, int]:
+    """'1,234.50' → (Decimal('1234.50'), -2): the value and the exponent of its last stated digit."""
+    s = s.replace(",", "")
+    if not s or s.count(".") > 1 or not s.replace(".", "").isdigit() or s.startswith(".") or s.endswith("."):
+        raise NumberError(s)
+    d = Decimal(s)
+    return d, d.as_tuple().exponent
+
+
+def parse_chinese(s: str) -> tuple[Decimal, int]:
+    """Chinese numerals ('三', '十三', '一百二十', '两万', '三千五百万', '一万零五') → (value, exponent).
+
+    The exponent is the power of ten of the last stated unit ('两万' is known to 10**4, '一百二十' to 10).
+    A run of bare digits ('二七', '七一三') is not a number: names contain those.
+    """
+    if not s or any(c not in CN_CHARS for c in s):
+        raise NumberError(s)
+    total = 0
+    section = 0  # below 万
+    digit = None
+    zero = False  # a 零 since the last unit: 一万零五 is 10005, 一万五 is 15000
+    last_unit = 1
+    prev_big = None
+    for c in s:
+        if c in CN_DIGITS:
+            d = CN_DIGITS[c]
+            if digit is not None and digit != 0 and d != 0:
+                raise NumberError(s)  # two digits in a row: a name like 二七
+            if d == 0:
+                zero = True
+            digit = d
+        elif c in CN_SMALL:
+            u = CN_SMALL[c]
+            if digit is None:
+                if u == 10 and not section and not total:
+                    digit = 1  # 十三
+                elif u in (100, 1000) and not section and not total:
+                    digit = 1  # 百 / 千 alone
+                else:
+                    raise NumberError(s)
+            section += digit * u
+            digit = None
+            zero = False
+            last_unit = u
+        else:
+            u = CN_BIG[c]
+            if digit:
+                section += digit
+            if section == 0 and total == 0:
+                section = 1  # 万 alone
+            if prev_big is not None and u >= prev_big:
+                total = (total + section) * u  # 万亿
+                last_unit = prev_big * u
+            else:
+                total += section * u
+                last_unit = u
+            prev_big = u
+            section = 0
+            digit = None
+            zero = False
+    if digit:
+        if not zero and last_unit > 1:
+            place = last_unit // 10  # 一万五 = 15000, 三百五 = 350
+            section += digit * place
+            last_unit = place
+        else:
+            section += digit
+            last_unit = 1
+    elif digit == 0 and zero and last_unit > 1 and not total and not section:
+        raise NumberError(s)
+    value = total + section
+    if value == 0 and s not in ("零", "〇", "○"):
+        raise NumberError(s)
+    exponent = len(str(last_unit)) - 1
+    return Decimal(value), exponent
+
+
+def parse_number(s: str) -> tuple[Decimal, int]:
+    """Arabic, Chinese, or mixed ('3.5万' is handled by the caller as number + magnitude)."""
+    if s and (s[0].isdigit()):
+        return parse_arabic(s)
+    return parse_chinese(s)
+
+
+def to_chinese(value: int) -> str:
+    """Render a non-negative integer in Chinese numerals (used by property tests and examples)."""
+    if value == 0:
+        return "零"
+    digits = "零一二三四五六七八九"
+
+    def below_10000(n: int) -> str:
+        out = []
+        zero = False
+        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = n // unit % 10
+            if d == 0:
+                zero = bool(out)
+                continue
+            if zero:
+                out.append("零")
+                zero = False
+            out.append(digits[d] + name)
+        s = "".join(out)
+        return s[1:] if s.startswith("一十") else s
+
+    parts = []
+    n = value
+    for big, name in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        chunk = n // big
+        n %= big
+        if chunk:
+            if parts and chunk < 1000 and parts[-1] != "零":
+                parts.append("零")
+            text = below_10000(chunk) if chunk < 10000 else to_chinese(chunk)
+            if parts and text.startswith("十"):
+                text = "一" + text
+            parts.append(text + name)
+        elif parts and parts[-1] != "零":
+            parts.append("零")
+    while parts and parts[-1] == "零":
+        parts.pop()
+    return "".join(parts)

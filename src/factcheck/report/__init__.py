@@ -1,0 +1,1 @@
+"""Reports: one versioned model; each output format is a function Report -> str."""

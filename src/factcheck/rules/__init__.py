@@ -1,0 +1,1 @@
+"""Rules: schema and loader, safe formulas, interval arithmetic, kinds and the engine."""

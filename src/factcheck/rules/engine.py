@@ -1,0 +1,183 @@
+"""Evaluate rules over articles: bind claims to formula names, compare intervals, write checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from factcheck.extract import DEFAULT_APPROX, Claim
+from factcheck.rules.intervals import INF, Interval
+from factcheck.rules.kinds import KINDS, Article, Group, is_pct, repeat
+from factcheck.subjects import fact_key
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Check:
+    rule: str
+    name: str
+    kind: str
+    severity: str
+    status: str  # ok / discrepancy / unverifiable
+    message: str
+    claims: list[tuple[str, Claim]]  # (role, claim)
+    stated: str | None = None
+    recomputed: str | None = None
+    tolerance: str | None = None
+    miss: str | None = None
+    note: str = ""
+    details: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.claims[0][1].path if self.claims else ""
+
+    def sort_key(self):
+        c = min((c for _, c in self.claims), key=lambda c: (c.path, c.start), default=None)
+        return (c.path, c.start, c.end) if c else ("", 0, 0), self.rule, tuple((r, x.path, x.start) for r, x in self.claims)
+
+
+def natural(c: Claim, approx: Decimal) -> Interval:
+    """A claim's interval in the unit its formula reads: base units, percentages in percent."""
+    lo, hi = c.interval(approx)
+    if is_pct(c):
+        scale = Decimal(100) if c.unit == "%" else Decimal(1000)
+        lo, hi = lo * scale, (hi * scale if hi != INF else INF)
+    return Interval(lo, hi)
+
+
+def fmt(d: Decimal, places: int | None = None) -> str:
+    if d.is_infinite():
+        return "∞"
+    if places is not None:
+        d = d.quantize(Decimal(1).scaleb(-places)) if places >= 0 else d
+    s = format(d.normalize(), "f") if places is None else format(d, "f")
+    if "." in s and places is None:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def in_unit(v: Decimal, c: Claim) -> Decimal:
+    """A base-unit value expressed in the claim's stated unit."""
+    if is_pct(c):
+        return v
+    return v / c.info.factor
+
+
+def places_of(cs: list[Claim]) -> int:
+    return max(max(0, -c.exp) for c in cs)
+
+
+def check_article(rules, art: Article, approx: Decimal = DEFAULT_APPROX) -> list[Check]:
+    checks: list[Check] = []
+    for rule in rules:
+        if rule.kind == "conflict":
+            continue
+        if rule.kind == "repeat":
+            groups = repeat(rule, art, lambda c, a: fact_key(c, a.claims, rule.p.min_subject_length))
+        else:
+            groups = KINDS[rule.kind](rule, art)
+        for g in groups:
+            chk = evaluate(rule, g, approx)
+            if chk is not None:
+                checks.append(chk)
+    return checks
+
+
+def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
+    claims = []
+    for role, v in g.roles.items():
+        if isinstance(v, list):
+            claims.extend((f"{role}[{i}]", c) for i, c in enumerate(v))
+        else:
+            claims.append((role, v))
+    if g.unverifiable:
+        msg = f"cannot verify {_describe(rule, g)}: {g.unverifiable}"
+        return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note)
+    env = {k: ([natural(c, approx) for c in v] if isinstance(v, list) else natural(v, approx)) for k, v in g.roles.items()}
+    formula = rule.compiled if g.formula == "formula" else rule.extra_formula(g.formula)
+    if rule.kind == "growth" and g.note == "down":
+        env = dict(env)
+        env["pct"] = -env["pct"]
+        if "delta" in env:
+            env["delta"] = -env["delta"]
+    try:
+        ok, left, right = formula.evaluate(env)
+    except (ZeroDivisionError, ArithmeticError) as e:
+        return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable",
+                     f"cannot verify {_describe(rule, g)}: {e}", claims, note=g.note)
+    arith, stated, recomputed = arithmetic(rule, g, formula, env, ok)
+    miss = fmt(left.gap(right).quantize(Decimal("0.0001"))) if not ok and not left.gap(right).is_infinite() else None
+    values = {"arithmetic": arith, "stated": stated, "recomputed": recomputed, "miss": miss or "0",
+              "relation": formula.source}
+    for role, v in g.roles.items():
+        values[role] = ", ".join(c.display() for c in v) if isinstance(v, list) else v.display()
+    try:
+        message = rule.message.format(**values)
+    except (KeyError, IndexError, ValueError):
+        message = arith
+    tol = f"[{fmt(left.lo)}, {fmt(left.hi)}] vs [{fmt(right.lo)}, {fmt(right.hi)}]"
+    return Check(rule.id, rule.name, rule.kind, rule.severity, "ok" if ok else "discrepancy", message, claims,
+                 stated=stated, recomputed=recomputed, tolerance=tol, miss=miss, note=g.note,
+                 details={"formula": formula.source})
+
+
+def _describe(rule, g: Group) -> str:
+    figs = ", ".join(c.display() for v in g.roles.values() for c in (v if isinstance(v, list) else [v]))
+    return f"{rule.name} ({figs})"
+
+
+def arithmetic(rule, g: Group, formula, env, ok: bool) -> tuple[str, str, str]:
+    """The one-line arithmetic a reader can check: '22 + 29 + 19 = 70 ≠ 69个'."""
+    r = g.roles
+    neq = "≠" if not ok else "="
+    if rule.kind == "breakdown":
+        total, parts = r["total"], r["parts"]
+        pl = places_of(parts)
+        vals = [in_unit(c.base_value(), total) for c in parts]
+        s = sum(vals, Decimal(0))
+        expr = " + ".join(fmt(v, pl) for v in vals)
+        if g.formula == "formula":
+            return f"{expr} = {fmt(s, pl)}{total.unit} {neq} {total.display()}", total.display(), fmt(s, pl)
+        rel = "≤" if ok else ">"
+        return f"{expr} = {fmt(s, pl)}{total.unit} {rel} {total.display()} (the parts of a partial breakdown)", \
+            total.display(), fmt(s, pl)
+    if rule.kind in ("share", "rate"):
+        a, b = (r["part"], r["whole"]) if rule.kind == "share" else (r["numerator"], r["denominator"])
+        pct = r["pct"]
+        val = a.base_value() / b.base_value() * (100 if pct.unit == "%" else 1000)
+        pl = max(places_of([pct]), 1) + 1
+        return (f"{a.display()} / {b.display()} = {fmt(val, pl)}{pct.unit} {neq if not ok else '≈'} {pct.display()}",
+                pct.display(), fmt(val, pl))
+    if rule.kind == "growth":
+        pct, cur = r["pct"], r["current"]
+        pl = max(places_of([pct]), 1) + 1
+        if "previous" in r:
+            prev = r["previous"]
+            val = (cur.base_value() - prev.base_value()) / prev.base_value() * 100
+            expr = f"({cur.display()} − {prev.display()}) / {prev.display()}"
+        else:
+            d = r["delta"]
+            sign = -1 if g.note == "down" else 1
+            val = d.base_value() / (cur.base_value() - sign * d.base_value()) * 100
+            expr = f"{d.display()} / ({cur.display()} {'+' if sign < 0 else '−'} {d.display()})"
+        shown = abs(val)
+        return f"{expr} = {fmt(shown, pl)}% {neq if not ok else '≈'} {pct.display()}", pct.display(), fmt(shown, pl)
+    if rule.kind == "pp_diff":
+        a, b, d = r["a"], r["b"], r["diff"]
+        val = abs(natural(b, DEFAULT_APPROX).mid - natural(a, DEFAULT_APPROX).mid)
+        pl = places_of([a, b, d])
+        return f"{b.display()} − {a.display()} = {fmt(val, pl)}个百分点 {neq} {d.display()}", d.display(), fmt(val, pl)
+    if rule.kind == "average":
+        t, n, a = r["total"], r["count"], r["avg"]
+        val = in_unit(t.base_value() / n.base_value(), a)
+        pl = places_of([a]) + 1
+        return f"{t.display()} / {n.display()} = {fmt(val, pl)}{a.unit} {neq if not ok else '≈'} {a.display()}", \
+            a.display(), fmt(val, pl)
+    if rule.kind in ("repeat", "conflict"):
+        a, b = r["first"], r["second"]
+        return f"{a.display()} {neq} {b.display()}", b.display(), a.display()
+    lhs = formula.value("lhs", env)
+    rhs = formula.value("rhs", env)
+    return f"{fmt(lhs)} {neq} {fmt(rhs)}", fmt(lhs), fmt(rhs)

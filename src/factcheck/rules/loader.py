@@ -1,0 +1,22 @@
+"""Which rules a run uses: the built-in folder, the user's folders, --select and --ignore."""
+
+from __future__ import annotations
+
+from factcheck.lexicon import builtin_rules_dir
+from factcheck.rules.schema import RuleError, load_rules
+
+
+def _matches(rule_id: str, patterns) -> bool:
+    return any(rule_id == p or (p and rule_id.startswith(p)) for p in patterns)
+
+
+def rules_for_run(extra_dirs=(), select=(), ignore=()):
+    rules = load_rules([builtin_rules_dir(), *extra_dirs])
+    if select:
+        rules = [r for r in rules if _matches(r.id, select) or r.name in select]
+    if ignore:
+        rules = [r for r in rules if not (_matches(r.id, ignore) or r.name in ignore)]
+    return rules
+
+
+__all__ = ["rules_for_run", "RuleError"]

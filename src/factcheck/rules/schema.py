@@ -1,0 +1,225 @@
+"""Rule files: one YAML file per rule, validated by a pydantic schema when loaded."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from factcheck.rules.formula import Formula, FormulaError, parse_formula
+
+KINDS = ("breakdown", "share", "rate", "growth", "pp_diff", "average", "repeat", "conflict")
+# the names each kind binds for its formula
+KIND_NAMES = {
+    "breakdown": {"total", "parts"},
+    "share": {"part", "whole", "pct"},
+    "rate": {"numerator", "denominator", "pct"},
+    "growth": {"current", "previous", "delta", "pct"},
+    "pp_diff": {"a", "b", "diff"},
+    "average": {"total", "count", "avg"},
+    "repeat": {"first", "second"},
+    "conflict": {"first", "second"},
+}
+
+
+class RuleError(Exception):
+    """A bad rule file: names the file, the line when known, the key and the reason."""
+
+    def __init__(self, path: str, key: str, reason: str, line: int | None = None):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {key}: {reason}" if key else f"{where}: {reason}")
+        self.path, self.key, self.reason, self.line = path, key, reason, line
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Docs(Strict):
+    what: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+
+
+class Examples(Strict):
+    fail: list[str] = Field(min_length=1)
+    pass_: list[str] = Field(alias="pass", min_length=1)
+
+
+class BreakdownParams(Strict):
+    markers: list[str] = Field(min_length=1)
+    list_markers: list[str] = []
+    exhaustive_min_parts: int = Field(2, ge=2)
+    exhaustive_min_coverage: float = Field(0.5, gt=0, le=1)
+    partial_formula: str = "total >= sum(parts)"
+
+
+class ShareParams(Strict):
+    patterns: list[str] = Field(min_length=1)
+    generic_wholes: list[str] = []
+
+
+class RateParams(Strict):
+    rate_words: list[str] = Field(min_length=1)
+    numerator_words: list[str] = Field(min_length=1)
+    denominator_words: list[str] = Field(min_length=1)
+    numerator_exclude: list[str] = []
+
+
+class GrowthParams(Strict):
+    up_words: list[str] = Field(min_length=1)
+    down_words: list[str] = Field(min_length=1)
+    previous_words: list[str] = Field(min_length=1)
+    delta_formula: str = "pct == 100 * delta / (current - delta)"
+
+
+class PpParams(Strict):
+    up_words: list[str] = Field(min_length=1)
+    down_words: list[str] = Field(min_length=1)
+
+
+class AverageParams(Strict):
+    average_words: list[str] = Field(min_length=1)
+
+
+class RepeatParams(Strict):
+    min_subject_length: int = Field(2, ge=1)
+
+
+class ConflictParams(Strict):
+    min_subject_length: int = Field(2, ge=1)
+    set_properties: list[str] = []
+
+
+PARAMS = {"breakdown": BreakdownParams, "share": ShareParams, "rate": RateParams, "growth": GrowthParams,
+          "pp_diff": PpParams, "average": AverageParams, "repeat": RepeatParams, "conflict": ConflictParams}
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^FC\d{3}$")
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    severity: Literal["error", "warning", "info"]
+    window: Literal["clause", "sentence", "paragraph", "article", "corpus"] = "sentence"
+    params: dict = {}
+    formula: str
+    message: str = Field(min_length=1)
+    docs: Docs
+    examples: Examples
+    path: str = ""
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _params(cls, v):
+        return v or {}
+
+    def model_post_init(self, _ctx) -> None:
+        object.__setattr__(self, "_compiled", {})
+
+    @property
+    def p(self):
+        return self._compiled["params"]
+
+    @property
+    def compiled(self) -> Formula:
+        return self._compiled["formula"]
+
+    def extra_formula(self, key: str) -> Formula:
+        return self._compiled[key]
+
+
+def _line_of(root, loc: tuple) -> int | None:
+    """The line of a key path in a composed YAML node tree."""
+    node = root
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == part:
+                    line = k.start_mark.line + 1
+                    node = v
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def load_rule_file(path: Path) -> Rule:
+    sp = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RuleError(sp, "", f"cannot read: {e}") from None
+    Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=Loader)
+        data = yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise RuleError(sp, "", f"invalid YAML: {getattr(e, 'problem', None) or e}",
+                        mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise RuleError(sp, "", "a rule file must be a mapping of keys (id, name, kind, …)")
+    try:
+        rule = Rule.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(x for x in err["loc"])
+        key = ".".join(str(x) for x in loc) or "(top)"
+        reason = err["msg"]
+        if err["type"] == "extra_forbidden":
+            reason = "unknown key"
+        elif err["type"] == "literal_error":
+            reason = f"{err['msg']} (got {err.get('input')!r})"
+        raise RuleError(sp, key, reason, _line_of(root, loc)) from None
+    object.__setattr__(rule, "path", sp)
+    try:
+        params = PARAMS[rule.kind].model_validate(rule.params)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ("params",) + tuple(err["loc"])
+        reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        raise RuleError(sp, ".".join(map(str, loc)), reason, _line_of(root, loc)) from None
+    for key in ("markers", "list_markers", "patterns"):
+        for i, pat in enumerate(getattr(params, key, []) or []):
+            try:
+                re.compile(pat)
+            except re.error as e:
+                raise RuleError(sp, f"params.{key}.{i}", f"invalid pattern: {e}", _line_of(root, ("params", key, i))) from None
+    compiled = {"params": params}
+    names = KIND_NAMES[rule.kind]
+    formulas = [("formula", rule.formula, ("formula",))]
+    for extra in ("partial_formula", "delta_formula"):
+        if hasattr(params, extra):
+            formulas.append((extra, getattr(params, extra), ("params", extra)))
+    for key, src, loc in formulas:
+        try:
+            compiled[key] = parse_formula(src, names)
+        except FormulaError as e:
+            raise RuleError(sp, ".".join(loc), str(e), _line_of(root, loc)) from None
+    rule._compiled.update(compiled)
+    return rule
+
+
+def load_rules(dirs) -> list[Rule]:
+    """Every rule file (*.yaml, *.yml) in the folders, sorted by id; duplicated ids are errors."""
+    rules: dict[str, Rule] = {}
+    for d in dirs:
+        d = Path(d)
+        if not d.is_dir():
+            raise RuleError(str(d), "", "rule folder not found")
+        for path in sorted(list(d.glob("*.yaml")) + list(d.glob("*.yml"))):
+            if path.name == "lexicon.yaml":
+                continue
+            rule = load_rule_file(path)
+            if rule.id in rules:
+                raise RuleError(str(path), "id", f"duplicated rule id {rule.id} (also in {rules[rule.id].path})")
+            rules[rule.id] = rule
+    return [rules[k] for k in sorted(rules)]

@@ -1,0 +1,57 @@
+"""Time scopes: the year an article speaks of, and the period a figure covers."""
+
+from __future__ import annotations
+
+import re
+
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def article_time(doc, text: str) -> int | None:
+    """The article's own year: front matter date, else the latest year it states (a year spoken of
+    as past, 2023年 next to 龙年, still yields the year after it), else None."""
+    date = (doc.meta or {}).get("date", "")
+    m = re.match(r"((?:19|20)\d{2})", date)
+    if m:
+        return int(m.group(1))
+    years = [int(y) for y in YEAR.findall(text)]
+    years += [int(y) for y in re.findall(r"((?:19|20)\d{2})[“\"]?(?:小目标|年度)", text)]
+    zodiac = {"龙年": 2024, "兔年": 2023, "蛇年": 2025, "虎年": 2022, "马年": 2026}
+    z = [y for k, y in zodiac.items() if k in text]
+    cands = years + z
+    return max(cands) if cands else None
+
+
+def claim_period(claim, art_year: int | None) -> str | None:
+    """A figure's period as 'YYYY' or 'YYYY-H1' …, resolved against the article's year; None if unknown."""
+    t = claim.time
+    if not t:
+        return str(art_year) if art_year else None
+    m = re.match(r"((?:19|20)\d{2})年(.*)", t)
+    if m:
+        y, rest = int(m.group(1)), m.group(2)
+    elif t.startswith("今年"):
+        if art_year is None:
+            return None
+        y, rest = art_year, t[2:]
+    elif t.startswith("去年"):
+        if art_year is None:
+            return None
+        y, rest = art_year - 1, t[2:]
+    else:
+        if art_year is None:
+            return None
+        y, rest = art_year, t
+    part = ""
+    for k, v in (("上半年", "H1"), ("下半年", "H2"), ("前三季度", "Q1-3"), ("一季度", "Q1"), ("二季度", "Q2"),
+                 ("三季度", "Q3"), ("四季度", "Q4")):
+        if k in rest:
+            part = v
+            break
+    else:
+        mm = re.search(r"(\d{1,2})[-—~至到](\d{1,2})月", rest)
+        if mm:
+            part = f"M{mm.group(1)}-{mm.group(2)}"
+        elif "截至" in rest:
+            part = "todate"
+    return f"{y}-{part}" if part else str(y)
