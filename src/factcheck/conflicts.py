@@ -18,19 +18,25 @@ from factcheck.subjects import fact_key
 from factcheck.timescope import claim_period
 
 
-def article_place(claims) -> str:
-    """The place an article is about: the most frequent name ending in 区/县/市 in its subjects and clauses."""
+def article_place(text: str) -> str:
+    """The place an article is about: the most frequent name ending in 区/县/市 in its text."""
     lx = lexicon()
     not_places = set(lx["not_places"])
     suffixes = "".join(lx["place_suffixes"])
     pat = re.compile(f"[\u4e00-\u9fff]{{2}}[{suffixes}]")
     counts: Counter = Counter()
-    for c in claims:
-        for m in pat.finditer(c.clause):
-            w = m.group()
-            if w not in not_places and w[-2:] not in not_places:
-                counts[w] += 1
+    for m in pat.finditer(text):
+        w = m.group()
+        if w not in not_places and w[-2:] not in not_places:
+            counts[w] += 1
     return counts.most_common(1)[0][0] if counts else ""
+
+
+def same_fact(a, b, max_ratio: float) -> bool:
+    """Two mentions whose figures differ by more than max_ratio are taken as different facts."""
+    x, y = abs(a.base_value()), abs(b.base_value())
+    lo, hi = min(x, y), max(x, y)
+    return lo > 0 and hi / lo <= Decimal(str(max_ratio))
 
 
 def find_conflicts(rules, results, approx) -> list[Check]:
@@ -40,7 +46,7 @@ def find_conflicts(rules, results, approx) -> list[Check]:
     for res in results:
         if res.error or not res.claims:
             continue
-        place = article_place(res.claims)
+        place = res.place
         seen_here: set[tuple] = set()
         for c in res.claims:
             k = fact_key(c, res.claims, rule.p.min_subject_length)
@@ -60,7 +66,7 @@ def find_conflicts(rules, results, approx) -> list[Check]:
             continue
         ref, ref_period, is_set = members[0]
         for c, period, _ in members[1:]:
-            if c.path == ref.path:
+            if c.path == ref.path or not same_fact(ref, c, rule.p.max_ratio):
                 continue
             chk = evaluate(rule, Group({"first": ref, "second": c}, note=f"subject key {gk[1]} {gk[2]}".strip()),
                            approx)

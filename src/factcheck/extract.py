@@ -24,9 +24,10 @@ CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
+EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
 NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
-STOP_AFTER = re.compile(r"的|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
+STOP_AFTER = re.compile(r"的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
 
 
 @dataclass(slots=True)
@@ -75,13 +76,17 @@ class Claim:
                 return u[len(p):]
         return u
 
-    def interval(self, approx: Decimal = DEFAULT_APPROX) -> tuple[Decimal, Decimal]:
+    def interval(self, approx: Decimal = DEFAULT_APPROX, as_stated: bool = False) -> tuple[Decimal, Decimal]:
         """The values the stated figure admits, in the unit's base (元, 个, …; % as a fraction)."""
         f = self.info.factor
-        half = Decimal(5).scaleb(self.exp - 1)
+        # a whole count without a magnitude (69个, 38个项目) is exact; other figures are rounded
+        exact = self.exp >= 0 and f == 1 and self.info.dim in EXACT_DIMS
+        half = Decimal(0) if exact else Decimal(5).scaleb(self.exp - 1)
         v = self.value
         lo, hi = v - half, (self.value_high if self.value_high is not None else v) + half
         q = self.qualifier
+        if as_stated and q in ("lower", "upper"):
+            q = None
         if q == "lower_bounded":  # 20余 = 20 … 29
             step = Decimal(1).scaleb(_last_place(v))
             lo, hi = v, v + step
@@ -350,7 +355,7 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     c.clause_start = k + 1
     pre = text[k + 1:s]
     if claims and claims[-1].sent == c.sent and claims[-1].post and pre.startswith(claims[-1].post) \
-            and claims[-1].nend >= c.clause_start:
+            and claims[-1].nend >= c.clause_start and claims[-1].subject == claims[-1].post:
         pre = pre[len(claims[-1].post):]  # 32个部门1217个事项: 部门 belongs to 32个
     if c.qualifier_text and pre.endswith(c.qualifier_text) and c.qualifier not in ("lower_bounded",):
         pre = pre[: -len(c.qualifier_text)]
@@ -399,7 +404,7 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
     """The subject phrase a claim is about: the clause words before it, else the noun after it."""
     s = pre.replace("“", "").replace("”", "").replace(" ", "")
     if "等" in s:
-        s = s[s.rindex("等") + 1:]
+        return "等" + (s[s.rindex("等") + 1:] or post)  # examples of a kind (A、B等项目13个): not one fact
     if "、" in s:
         s = ""
     verb_seen = bool(verbs) and s.endswith(verbs)

@@ -28,6 +28,7 @@ class FileResult:
     error: str | None = None  # a one-line reason the file could not be read or checked
     internal: str | None = None  # traceback of an internal error (shown with --debug)
     article_time: object = None
+    place: str = ""
     lines: dict = field(default_factory=dict)  # line number → original line text, for code frames
 
 
@@ -49,6 +50,9 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         from factcheck.timescope import article_time
 
         res.article_time = article_time(doc, norm.text)
+        from factcheck.conflicts import article_place
+
+        res.place = article_place(norm.text)
         if keep_lines:
             wanted = {c.line for c in claims}
             for ch in res.checks:

@@ -17,22 +17,24 @@ def _tables():
         for w in group:
             syn[w] = group[0]
     syn_re = re.compile("|".join(sorted(map(re.escape, syn), key=len, reverse=True))) if syn else None
-    verbs = sorted(lx["verb_endings"], key=len, reverse=True)
+    verbs = sorted(lx["subject_split_verbs"], key=len, reverse=True)
     verb_re = re.compile("^.*(?:" + "|".join(map(re.escape, verbs)) + ")")
     strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
     strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
-    return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"])
+    return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"]), set(lx["set_subjects"])
 
 
 def normalize_subject(s: str, threshold: str | None = None) -> str:
-    syn, syn_re, verb_re, strip_left, strip_right, _ = _tables()
+    syn, syn_re, verb_re, strip_left, strip_right, _, _ = _tables()
     if threshold:
         s = s.replace(threshold, "")
-    s = re.sub(r"[\d.,%]+|[“”‘’\"'·\s]", "", s)
+    s = re.sub(r"[\d.,%]+|[‘’\"'·\s]", "", s)
     s = s.replace("以上", "").replace("以下", "")
-    m = verb_re.match(s)
+    masked = re.sub(r"“[^”]*”", lambda m: "＿" * len(m.group()), s)  # no verb inside a quoted name
+    m = verb_re.match(masked)
     if m and m.end() < len(s) - 1:
         s = s[m.end():]
+    s = s.replace("“", "").replace("”", "")
     changed = True
     while changed and s:
         changed = False
@@ -53,28 +55,28 @@ def is_generic(s: str) -> bool:
     return s in _tables()[5]
 
 
-def anchor_of(c: Claim, claims: list[Claim]) -> Claim | None:
+def anchor_of(c: Claim, claims: list[Claim], subj: str = "") -> Claim | None:
     """The count that identifies the set an amount belongs to (项目360个，总投资2380亿元)."""
-    if c.dim == "[count]":
+    if c.dim == "[count]" or subj not in _tables()[6]:
         return None
     prev = [x for x in claims[max(0, c.index - 3): c.index] if x.seg == c.seg and x.dim == "[count]" and not x.in_paren]
     if prev and c.nstart - prev[-1].nend <= 12:
         return prev[-1]
     nxt = claims[c.index + 1] if c.index + 1 < len(claims) else None
-    if nxt is not None and nxt.dim == "[count]" and nxt.clause_start <= c.nstart and nxt.nstart - c.nend <= 10:
+    if nxt is not None and nxt.dim == "[count]" and nxt.clause_start == c.nend and nxt.nstart - c.nend <= 10:
         return nxt  # 总投资1208亿元的产业项目97个
     return None
 
 
-def fact_key(c: Claim, claims: list[Claim], min_len: int = 2) -> tuple | None:
+def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bool = True) -> tuple | None:
     """(subject, anchor, unit dimension, classifier, modality) or None when the subject is too vague."""
-    if c.in_paren or c.threshold == "__self__":
+    if c.in_paren or c.threshold == "__self__" or c.subject.startswith("等"):
         return None
     subj = normalize_subject(c.subject, c.threshold)
-    anchor = anchor_of(c, claims)
+    anchor = anchor_of(c, claims, subj)
     if anchor is not None:
-        a_subj = normalize_subject(anchor.subject, anchor.threshold)
-        if len(a_subj) < min_len or is_generic(a_subj):
+        a_subj = normalize_subject(anchor.subject, anchor.threshold) if anchor_subject else ""
+        if anchor_subject and (len(a_subj) < min_len or is_generic(a_subj) or anchor.subject.startswith("等")):
             return None
         anchor_key = f"{format(anchor.value.normalize(), 'f')}{anchor.classifier}{a_subj}"
         return (subj or "?", anchor_key, c.dim, "", "set")

@@ -38,9 +38,12 @@ class Check:
         return (c.path, c.start, c.end) if c else ("", 0, 0), self.rule, tuple((r, x.path, x.start) for r, x in self.claims)
 
 
-def natural(c: Claim, approx: Decimal) -> Interval:
-    """A claim's interval in the unit its formula reads: base units, percentages in percent."""
-    lo, hi = c.interval(approx)
+def natural(c: Claim, approx: Decimal, as_stated: bool = False) -> Interval:
+    """A claim's interval in the unit its formula reads: base units, percentages in percent.
+
+    as_stated: a bound (超500亿元, 82个以上) counts as its stated figure: a restatement of a bound
+    must restate the same figure."""
+    lo, hi = c.interval(approx, as_stated)
     if is_pct(c):
         scale = Decimal(100) if c.unit == "%" else Decimal(1000)
         lo, hi = lo * scale, (hi * scale if hi != INF else INF)
@@ -75,7 +78,7 @@ def check_article(rules, art: Article, approx: Decimal = DEFAULT_APPROX) -> list
         if rule.kind == "conflict":
             continue
         if rule.kind == "repeat":
-            groups = repeat(rule, art, lambda c, a: fact_key(c, a.claims, rule.p.min_subject_length))
+            groups = repeat(rule, art, lambda c, a: fact_key(c, a.claims, rule.p.min_subject_length, False))
         else:
             groups = KINDS[rule.kind](rule, art)
         for g in groups:
@@ -95,7 +98,9 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
     if g.unverifiable:
         msg = f"cannot verify {_describe(rule, g)}: {g.unverifiable}"
         return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note)
-    env = {k: ([natural(c, approx) for c in v] if isinstance(v, list) else natural(v, approx)) for k, v in g.roles.items()}
+    st = rule.kind in ("repeat", "conflict")
+    env = {k: ([natural(c, approx, st) for c in v] if isinstance(v, list) else natural(v, approx, st))
+           for k, v in g.roles.items()}
     formula = rule.compiled if g.formula == "formula" else rule.extra_formula(g.formula)
     if rule.kind == "growth" and g.note == "down":
         env = dict(env)

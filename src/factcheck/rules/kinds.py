@@ -344,6 +344,12 @@ def repeat(rule, art: Article, keyer):
         if first is None:
             seen[k] = c
             continue
+        if first.sent == c.sent:
+            continue  # parts of one sentence are a list, not a restatement
+        from factcheck.conflicts import same_fact
+
+        if not same_fact(first, c, rule.p.max_ratio):
+            continue
         yield Group({"first": first, "second": c}, note=f"subject key {k[0]}")
 
 

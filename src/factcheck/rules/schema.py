@@ -86,10 +86,12 @@ class AverageParams(Strict):
 
 class RepeatParams(Strict):
     min_subject_length: int = Field(2, ge=1)
+    max_ratio: float = Field(1.5, gt=1)
 
 
 class ConflictParams(Strict):
     min_subject_length: int = Field(2, ge=1)
+    max_ratio: float = Field(1.5, gt=1)
     set_properties: list[str] = []
 
 
