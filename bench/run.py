@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+"""factcheck benchmark: one command, prints a table and writes JSON.
+
+    python bench/run.py [--n 10000] [--out bench/out] [--factcheck-cmd "factcheck"]
+
+See bench/README.md for what each figure means and the targets.  Standard library
+only; jionlp runs in its own venv (bench/.venv-jionlp) via bench/baselines.py.
+A step that fails prints its error and is marked `failed`; the others still run.
+"""
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import baselines  # noqa: E402
+import gen_corpus  # noqa: E402
+
+OK_EXIT = (0, 1)  # 1 = discrepancies found, which the seeds and the corpus do contain
+TARGET_CPS = 1_000_000
+TARGET_RSS_KB = 1024 * 1024
+LINEAR_SLACK = 1.5  # "about linear": growth ratio <= 1.5 x the growth in files
+
+# Runs the command in a fresh process so RUSAGE_CHILDREN covers only it (and its workers).
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+t0 = time.perf_counter()
+with open(sys.argv[2], "wb") as out:
+    p = subprocess.run(json.loads(sys.argv[1]), stdout=out, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.buffer.write(p.stderr[-4000:])
+print(json.dumps({"rc": p.returncode, "wall_s": wall, "maxrss_kb": ru.ru_maxrss,
+                  "user_s": ru.ru_utime, "sys_s": ru.ru_stime}))
+"""
+
+
+class StepFailed(Exception):
+    pass
+
+
+def check_exit(rc, ok, cmd, stderr):
+    # exit 1 means "discrepancies found", but an uncaught Python exception also exits 1
+    if rc not in ok or "Traceback (most recent call last)" in stderr:
+        raise StepFailed(f"exit {rc}: {shlex.join(cmd)}\n{stderr[-2000:]}")
+
+
+def check_json(path):
+    """factcheck --format json output must parse (one document, or JSON lines)."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        json.loads(text)
+    except ValueError:
+        try:
+            lines = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+        except ValueError as e:
+            raise StepFailed(f"--format json output is not JSON ({e}): {text[:300]!r}") from None
+        if not lines:
+            raise StepFailed("--format json output is empty")
+
+
+# ---------------------------------------------------------------- process helpers
+
+
+def run(cmd, env, timeout, ok=OK_EXIT):
+    """Run cmd from the repo root; return wall seconds. Raise StepFailed on a bad exit."""
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, start_new_session=True)
+    except FileNotFoundError as e:
+        raise StepFailed(f"command not found: {cmd[0]} ({e})") from None
+    _, err = communicate(p, timeout, cmd)
+    wall = time.perf_counter() - t0
+    check_exit(p.returncode, ok, cmd, err.decode("utf-8", "replace"))
+    return wall
+
+
+def communicate(p, timeout, cmd):
+    """p.communicate(); on timeout kill p's process group (p and its workers) and fail."""
+    try:
+        return p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        raise StepFailed(f"timed out after {timeout}s: {shlex.join(cmd)}") from None
+
+
+def tree_rss_kb(root_pid):
+    """Sum of RSS over the descendants of root_pid (Linux /proc), in KiB."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+                kids.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(d))
+            except (OSError, ValueError):
+                pass
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    total, todo = 0, list(kids.get(root_pid, []))
+    while todo:
+        pid = todo.pop()
+        todo.extend(kids.get(pid, []))
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page_kb
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def measure(cmd, env, timeout, stdout_path=os.devnull):
+    """Wall time and peak memory of cmd, run inside a fresh wrapper process."""
+    w = subprocess.Popen([sys.executable, "-c", WRAPPER, json.dumps(cmd), str(stdout_path)], cwd=ROOT, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    peak, done = [0], threading.Event()
+
+    def sample():
+        while not done.wait(0.1):
+            try:
+                peak[0] = max(peak[0], tree_rss_kb(w.pid))
+            except OSError:
+                return
+
+    t = threading.Thread(target=sample, daemon=True)
+    if os.path.isdir("/proc"):
+        t.start()
+    try:
+        out, err = communicate(w, timeout, cmd)
+    finally:
+        done.set()
+    err = err.decode("utf-8", "replace")
+    if w.returncode != 0:
+        raise StepFailed(f"wrapper failed (exit {w.returncode}): {err[-2000:]}")
+    r = json.loads(out.decode().strip().splitlines()[-1])
+    check_exit(r["rc"], OK_EXIT, cmd, err)
+    r["tree_peak_rss_kb"] = peak[0] or None
+    return r
+
+
+# ---------------------------------------------------------------- steps
+
+
+def corpus_files(d):
+    return sorted(Path(d).rglob("*.txt"))
+
+
+def ensure_corpus(n, root):
+    d = root / str(n)
+    if len(corpus_files(d)) == n:
+        return d
+    tmp = root / f"{n}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"generating {n} articles into {d} ...", flush=True)
+    t0 = time.perf_counter()
+    gen_corpus.generate(str(tmp), n, seed=1)
+    print(f"  done in {time.perf_counter() - t0:.1f}s", flush=True)
+    shutil.rmtree(d, ignore_errors=True)
+    os.replace(tmp, d)
+    return d
+
+
+def timings_run(fc, path, env, timeout, tmpdir):
+    tf = Path(tmpdir) / f"timings_{Path(path).name}.json"
+    cmd = fc + [str(path), "--format", "json", "--jobs", "1", "--timings", str(tf), "--output", os.devnull]
+    wall = run(cmd, env, timeout)
+    try:
+        t = json.loads(tf.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise StepFailed(f"no usable --timings file {tf}: {e}") from None
+    missing = {"files", "chars", "claims", "conflicts_s", "total_s"} - set(t)
+    if missing:
+        raise StepFailed(f"--timings file lacks keys {sorted(missing)}: {t}")
+    return {"wall_s": wall, "timings": t}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="factcheck benchmark")
+    ap.add_argument("--n", type=int, default=10000, help="corpus size in articles (default 10000)")
+    ap.add_argument("--out", default=str(HERE / "out"), help="where results.json goes")
+    ap.add_argument("--factcheck-cmd", default=None,
+                    help="command that runs factcheck (default: `factcheck` on PATH, "
+                         "else `python -m factcheck` with src/ on PYTHONPATH)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel run's --jobs")
+    ap.add_argument("--jionlp-max-files", type=int, default=None,
+                    help="jionlp throughput on the first K corpus files only (default all)")
+    ap.add_argument("--skip-jionlp", action="store_true")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds per factcheck run")
+    a = ap.parse_args(argv)
+
+    env = dict(os.environ)
+    if a.factcheck_cmd:
+        fc = shlex.split(a.factcheck_cmd)
+    elif shutil.which("factcheck"):
+        fc = ["factcheck"]
+    else:
+        fc = [sys.executable, "-m", "factcheck"]
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmpdir = tempfile.mkdtemp(prefix="fcbench-")
+    res = {"meta": {"n": a.n, "factcheck_cmd": fc, "cpu_count": os.cpu_count(), "jobs": a.jobs,
+                    "python": sys.version.split()[0], "platform": platform.platform(),
+                    "date": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+           "steps": {}}
+    steps = res["steps"]
+
+    def step(name, fn):
+        print(f"[{name}] ...", flush=True)
+        try:
+            steps[name] = {"status": "ok", **fn()}
+        except Exception as e:  # noqa: BLE001 -- a failing step must not stop the others
+            msg = str(e) if isinstance(e, (StepFailed, RuntimeError)) else traceback.format_exc()
+            print(f"[{name}] FAILED: {msg}", flush=True)
+            steps[name] = {"status": "failed", "error": msg}
+
+    print(f"factcheck command: {shlex.join(fc)}")
+    corpus = {}
+
+    def s_corpus():
+        d = ensure_corpus(a.n, HERE / "corpus")
+        files = corpus_files(d)
+        chars = sum(len(f.read_text(encoding="utf-8")) for f in files)
+        subset = sorted(p for p in d.iterdir() if p.is_dir())[0]  # first folder = first 1,000 files
+        corpus.update(dir=d, files=files, chars=chars, subset=subset)
+        return {"dir": str(d), "files": len(files), "chars": chars,
+                "subset_dir": str(subset), "subset_files": len(corpus_files(subset))}
+
+    step("corpus", s_corpus)
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+
+    def s_startup():
+        walls = [run(fc + ["--version"], env, 60, ok=(0,)) for _ in range(5)]
+        return {"median_s": statistics.median(walls), "runs_s": walls}
+
+    def s_seeds():
+        walls = [run(fc + ["seeds/"], env, a.timeout) for _ in range(3)]
+        return {"median_s": statistics.median(walls), "runs_s": walls}
+
+    def s_throughput(jobs):
+        def f():
+            if not corpus:
+                raise StepFailed("no corpus")
+            report = Path(tmpdir) / f"report_jobs{jobs}.json"
+            r = measure(fc + [str(corpus["dir"]), "--format", "json", "--jobs", str(jobs), "--no-progress"],
+                        env, a.timeout, report)
+            r["report_bytes"] = report.stat().st_size
+            check_json(report)
+            report.unlink()
+            r["chars_per_s"] = corpus["chars"] / r["wall_s"]
+            r["chars_per_s_per_job"] = r["chars_per_s"] / jobs
+            return r
+        return f
+
+    def s_conflicts():
+        if not corpus:
+            raise StepFailed("no corpus")
+        full = timings_run(fc, corpus["dir"], env, a.timeout, tmpdir)
+        if corpus["subset"] == corpus["dir"] or len(corpus["files"]) <= 1000:
+            return {"full": full, "small": None, "growth": None, "files_growth": None}
+        small = timings_run(fc, corpus["subset"], env, a.timeout, tmpdir)
+        c1, c2 = small["timings"]["conflicts_s"], full["timings"]["conflicts_s"]
+        nf = full["timings"]["files"] / max(1, small["timings"]["files"])
+        return {"small": small, "full": full, "files_growth": nf, "growth": c2 / c1 if c1 else None}
+
+    def s_regex():
+        if not corpus:
+            raise StepFailed("no corpus")
+        return baselines.regex_scan(corpus["files"])
+
+    def s_jionlp():
+        if not corpus:
+            raise StepFailed("no corpus")
+        return baselines.jionlp_measure(seeds, corpus["files"], max_files=a.jionlp_max_files,
+                                        timeout=a.timeout, log=lambda m: print("  " + m, flush=True))
+
+    step("startup", s_startup)
+    step("seeds_cold", s_seeds)
+    step("throughput_jobs1", s_throughput(1))
+    if a.jobs != 1:
+        step(f"throughput_jobs{a.jobs}", s_throughput(a.jobs))
+    step("conflicts", s_conflicts)
+    step("regex_floor", s_regex)
+    if not a.skip_jionlp:
+        step("jionlp", s_jionlp)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+
+    res["summary"] = summarize(steps, a.jobs)
+    (out / "results.json").write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str) + "\n",
+                                      encoding="utf-8")
+    print_table(res["summary"])
+    print(f"\nresults: {out / 'results.json'}")
+    return 0
+
+
+# ---------------------------------------------------------------- summary
+
+
+def get(steps, name, *path):
+    """steps[name][path...] if that step succeeded, else None."""
+    v = steps.get(name)
+    if not v or v.get("status") != "ok":
+        return None
+    for k in path:
+        if not isinstance(v, dict) or v.get(k) is None:
+            return None
+        v = v[k]
+    return v
+
+
+def summarize(steps, jobs):
+    g = lambda *p: get(steps, *p)  # noqa: E731
+    cps1, cpsn = g("throughput_jobs1", "chars_per_s"), g(f"throughput_jobs{jobs}", "chars_per_s")
+    rx, jio = g("regex_floor", "chars_per_s"), g("jionlp", "throughput", "chars_per_s")
+    seeds, jio_seeds = g("seeds_cold", "median_s"), g("jionlp", "seeds_wall_s")
+    rss1 = g("throughput_jobs1", "maxrss_kb")
+    growth, nf = g("conflicts", "growth"), g("conflicts", "files_growth")
+    small_files = g("conflicts", "small", "timings", "files")
+    full_files = g("conflicts", "full", "timings", "files")
+
+    def verdict(ok):
+        return None if ok is None else ("pass" if ok else "FAIL")
+
+    def both(x, y, f):
+        return None if x is None or y is None else f(x, y)
+
+    rows = [
+        # (key, label, value, unit, target, verdict, step that feeds it)
+        ("startup_s", "startup: factcheck --version (median of 5)", g("startup", "median_s"), "s",
+         "report (lower is better)", None, "startup"),
+        ("seeds_cold_s", "factcheck seeds/ cold (median of 3)", seeds, "s",
+         "< jionlp import+extract on seeds", verdict(both(seeds, jio_seeds, lambda x, y: x < y)), "seeds_cold"),
+        ("jionlp_seeds_s", "jionlp: python + import + extract_money(5 seeds)", jio_seeds, "s", "", None, "jionlp"),
+        ("jionlp_import_s", "jionlp: import jionlp (median of 3)", g("jionlp", "import_s"), "s", "", None, "jionlp"),
+        ("cps_jobs1", "factcheck --jobs 1 end-to-end", cps1, "chars/s", ">= 1,000,000 per core",
+         verdict(None if cps1 is None else cps1 >= TARGET_CPS), "throughput_jobs1"),
+        (f"cps_jobs{jobs}", f"factcheck --jobs {jobs} end-to-end", cpsn, "chars/s",
+         "" if cpsn is None else f"per core: {cpsn / jobs:,.0f}", None, f"throughput_jobs{jobs}"),
+        ("maxrss_jobs1_mb", "peak RSS, --jobs 1 (max RSS of child)", rss1 and rss1 / 1024, "MB", "< 1024 MB",
+         verdict(None if rss1 is None else rss1 < TARGET_RSS_KB), "throughput_jobs1"),
+        (f"maxrss_jobs{jobs}_mb", f"peak RSS, --jobs {jobs} (largest process)",
+         (lambda v: v and v / 1024)(g(f"throughput_jobs{jobs}", "maxrss_kb")), "MB", "", None, f"throughput_jobs{jobs}"),
+        (f"treerss_jobs{jobs}_mb", f"peak RSS, --jobs {jobs} (all processes, sampled)",
+         (lambda v: v and v / 1024)(g(f"throughput_jobs{jobs}", "tree_peak_rss_kb")), "MB", "", None,
+         f"throughput_jobs{jobs}"),
+        ("conflicts_small_s", f"conflicts_s on {small_files or '1000'} files",
+         g("conflicts", "small", "timings", "conflicts_s"), "s", "", None, "conflicts"),
+        ("conflicts_full_s", f"conflicts_s on {full_files or 'all'} files",
+         g("conflicts", "full", "timings", "conflicts_s"), "s", "", None, "conflicts"),
+        ("conflicts_growth", f"conflicts_s growth (files x{nf or '?'})", growth, "x",
+         f"about linear (<= {LINEAR_SLACK} x files growth)",
+         verdict(both(growth, nf, lambda x, y: x <= LINEAR_SLACK * y)), "conflicts"),
+        ("regex_cps", "regex floor (read + scan)", rx, "chars/s", "", None, "regex_floor"),
+        ("jionlp_cps", "jionlp extract_money", jio, "chars/s",
+         f"{g('jionlp', 'throughput', 'files') or '?'} files", None, "jionlp"),
+        ("ratio_regex", "factcheck (--jobs 1) / regex floor", both(cps1, rx, lambda x, y: x / y), "x", "",
+         None, "throughput_jobs1"),
+        ("ratio_jionlp", "factcheck (--jobs 1) / jionlp", both(cps1, jio, lambda x, y: x / y), "x", "",
+         None, "throughput_jobs1"),
+    ]
+    return [{"key": k, "label": lab, "value": v, "unit": u, "target": t, "verdict": ver,
+             "status": (steps.get(st) or {}).get("status", "skipped")}
+            for k, lab, v, u, t, ver, st in rows]
+
+
+def fmt(v, unit):
+    if v is None:
+        return "-"
+    if unit == "chars/s":
+        return f"{v:,.0f}"
+    if unit == "s":
+        return f"{v:.3f}" if v >= 0.001 else f"{v:.2e}"
+    return f"{v:,.1f}" if unit == "MB" else f"{v:.2f}"
+
+
+def print_table(rows):
+    print()
+    w = max(len(r["label"]) for r in rows)
+    print(f"{'metric':<{w}}  {'value':>14}  {'unit':<7}  {'verdict':<7}  target")
+    print("-" * (w + 50))
+    for r in rows:
+        val = "failed" if r["status"] == "failed" else ("skipped" if r["status"] == "skipped" and r["value"] is None
+                                                        else fmt(r["value"], r["unit"]))
+        print(f"{r['label']:<{w}}  {val:>14}  {r['unit']:<7}  {r['verdict'] or '':<7}  {r['target']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
