@@ -24,6 +24,7 @@ CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
+LATER_FIGURE = re.compile(r"\d|[两三四五六七八九十]+[个项家户人名条件次套所座]")
 EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
 NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
@@ -141,7 +142,8 @@ def _lex():
     strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
     strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
     verbs = tuple(sorted(lx["verb_endings"], key=len, reverse=True))
-    return before, after, target, actual, time_re, strip_left, strip_right, verbs
+    return before, after, target, actual, time_re, strip_left, strip_right, verbs, tuple(lx["target_after"]), \
+        tuple(lx["back_references"])
 
 
 class _Layout:
@@ -257,7 +259,7 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
         return None
     if _inside_short_quote(text, s):
         return None
-    before, after, *_ = _lex()
+    before, after = _lex()[:2]
     # qualifiers before the number
     for w, k in before:
         if text.startswith(w, s - len(w)) and s - len(w) >= 0 and not _word_tail(text, s - len(w), w, raw):
@@ -332,16 +334,16 @@ def _is_threshold(text: str, s: int, after: int) -> bool:
     if after >= len(text) or not ("\u4e00" <= text[after] <= "\u9fff") or text[after] in "的，":
         return False
     pre = text[max(0, s - 4):s]
-    if any(pre.endswith(v) for v in ("达到", "达", "超过", "突破", "为", "完成", "额", "量", "资", "模", "值")):
+    if any(pre.endswith(v) for v in ("达到", "达", "超过", "突破", "为", "完成")):
         return False
     end = after
     while end < len(text) and end - after < 30 and text[end] not in "，,；;。！？!?、\n":
         end += 1
-    return bool(re.search(r"\d|[二两三四五六七八九十]", text[after:end]))
+    return bool(LATER_FIGURE.search(text, after, end))
 
 
 def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None:
-    _, _, target, actual, time_re, strip_left, strip_right, verbs = _lex()
+    _, _, target, actual, time_re, strip_left, strip_right, verbs, target_after, back_refs = _lex()
     s = c.nstart
     c.para = layout.index(layout.para_starts, s)
     c.sent = layout.index(layout.sent_starts, s)
@@ -389,14 +391,19 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
             pass
         if a is None:
             c.modality = "target"
+    tail = c.clause[c.nend - c.clause_start:]
+    if any(w in tail[:12] for w in target_after):
+        c.modality = "target"
     # time: the last time expression in the sentence before the number, else in the paragraph
     para_start = layout.para_starts[c.para]
     tm = None
     for tm in time_re.finditer(text, sent_start, s):
         pass
     if tm is None:
-        for tm in time_re.finditer(text, para_start, sent_start):
-            pass
+        # a time stated earlier in the paragraph carries over, unless it refers back (上年, 去年同期)
+        for m in time_re.finditer(text, para_start, sent_start):
+            if not m.group().startswith(back_refs):
+                tm = m
     c.time = tm.group() if tm else None
 
 

@@ -24,12 +24,18 @@ def _tables():
     return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"]), set(lx["set_subjects"])
 
 
+PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:区|县|市)(?=[\u4e00-\u9fff]{2})")
+
+
 def normalize_subject(s: str, threshold: str | None = None) -> str:
     syn, syn_re, verb_re, strip_left, strip_right, _, _ = _tables()
     if threshold:
         s = s.replace(threshold, "")
+    if syn_re is not None:
+        s = syn_re.sub(lambda m: syn[m.group()], s)
     s = re.sub(r"[\d.,%]+|[‘’\"'·\s]", "", s)
     s = s.replace("以上", "").replace("以下", "")
+    s = PLACE.sub("", s)
     masked = re.sub(r"“[^”]*”", lambda m: "＿" * len(m.group()), s)  # no verb inside a quoted name
     m = verb_re.match(masked)
     if m and m.end() < len(s) - 1:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from factcheck.extract import Claim
+from factcheck.lexicon import lexicon
 
 PCT_UNITS = ("%", "‰")
+SHARE_STEP = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
 
 
 @dataclass
@@ -29,10 +32,25 @@ class Article:
         st = self.layout.sent_starts
         return st[s], (st[s + 1] if s + 1 < len(st) else len(self.text))
 
-    def by_sentence(self) -> dict[int, list[Claim]]:
+    @cached_property
+    def sentences(self) -> dict[int, list[Claim]]:
         out: dict[int, list[Claim]] = {}
         for c in self.claims:
             out.setdefault(c.sent, []).append(c)
+        return out
+
+    def by_sentence(self) -> dict[int, list[Claim]]:
+        return self.sentences
+
+    @cached_property
+    def part_ids(self) -> set[int]:
+        """Claims listed after 其中 in their sentence: parts of something, never a whole."""
+        out = set()
+        for s, cs in self.sentences.items():
+            s0, s1 = self.sentence_bounds(s)
+            k = self.text.find("其中", s0, s1)
+            if k >= 0:
+                out.update(c.index for c in cs if c.nstart > k)
         return out
 
 
@@ -65,6 +83,28 @@ def nouns_match(a: Claim, b: Claim) -> bool:
     return bool(bigrams(na) & bigrams(nb)) if na and nb else True
 
 
+def is_back_reference(c: Claim) -> bool:
+    """A figure of an earlier period (上年…为481.3亿元, 去年同期)."""
+    refs = tuple(lexicon()["back_references"])
+    return bool(c.time and c.time.startswith(refs)) or any(w in c.pre for w in refs)
+
+
+def is_additive(c: Claim) -> bool:
+    if is_pct(c) or c.info.dim == "[percentage_point]":
+        return False
+    words = lexicon()["non_additive_words"]
+    return not any(w in c.pre or w in c.subject for w in words)
+
+
+def subjects_match(a: Claim, b: Claim) -> bool:
+    from factcheck.subjects import normalize_subject
+
+    sa, sb = normalize_subject(a.subject), normalize_subject(b.subject)
+    if not sa or not sb:
+        return False
+    return sa == sb or (len(sa) >= 2 and len(sb) >= 2 and (sa in sb or sb in sa))
+
+
 # ---------------------------------------------------------------- breakdown
 
 def _segments(art: Article, start: int, end: int) -> list[tuple[int, int]]:
@@ -86,7 +126,7 @@ def _parallel_parts(art: Article, cs: list[Claim], start: int, end: int, in_pare
     parts: list[Claim] = []
     sig = None
     for a, b in _segments(art, start, end):
-        seg = [c for c in cs if a <= c.nstart < b and c.in_paren == in_paren]
+        seg = [c for c in cs if a <= c.nstart < b and c.in_paren == in_paren and is_additive(c)]
         if sig is None:
             if not seg:
                 return []
@@ -97,14 +137,24 @@ def _parallel_parts(art: Article, cs: list[Claim], start: int, end: int, in_pare
     return parts
 
 
+def _share_listing(art: Article, parts: list[Claim]) -> bool:
+    """Parts that each carry their own share (其中A 1352项，占比97.55%；B…) may overlap: not a sum."""
+    following = 0
+    for c in parts:
+        nxt = art.claims[c.index + 1] if c.index + 1 < len(art.claims) else None
+        if nxt is not None and is_pct(nxt) and nxt.sent == c.sent and ("占" in nxt.pre or "比重" in nxt.pre):
+            following += 1
+    return following >= 2
+
+
 def breakdown(rule, art: Article):
     p = rule.p
     marker_re = re.compile("|".join(f"(?:{m})" for m in p.markers))
     list_re = re.compile("|".join(f"(?:{m})" for m in p.list_markers)) if p.list_markers else None
-    by_sent = art.by_sentence()
+    by_sent = art.sentences
     text = art.text
-    part_ids: set[int] = set()
-    for s in sorted(by_sent):
+    sents = sorted(by_sent)
+    for si, s in enumerate(sents):
         cs = by_sent[s]
         s0, s1 = art.sentence_bounds(s)
         found = []
@@ -112,41 +162,49 @@ def breakdown(rule, art: Article):
             mpos = m.start()
             paren = max(text.rfind("（", s0, mpos), text.rfind("(", s0, mpos))
             close = max(text.rfind("）", s0, mpos), text.rfind(")", s0, mpos))
-            in_paren = paren > close
-            if in_paren:
+            if paren > close:
                 seg_start = max(text.rfind(x, s0, paren) for x in "；;") + 1
                 totals = [c for c in cs if seg_start <= c.nstart and c.nend <= paren and not c.in_paren]
                 pend = min([i for i in (text.find("）", mpos, s1), text.find(")", mpos, s1)) if i >= 0] or [s1])
-                parts = [c for c in cs if m.end() <= c.nstart < pend and c.in_paren]
+                parts = [c for c in cs if m.end() <= c.nstart < pend and c.in_paren and is_additive(c)]
             else:
                 seg_start = max(max(text.rfind(x, s0, mpos) for x in "；;") + 1, s0)
                 totals = [c for c in cs if seg_start <= c.nstart and c.nend <= mpos and not c.in_paren]
                 if not [c for c in cs if c.nend <= mpos]:
+                    if m.group() not in ("其中",) and not m.group().startswith("其中"):
+                        continue  # other markers need their total in the same sentence
                     totals = _last_segment_of_previous(art, by_sent, s)
                 parts = _parallel_parts(art, cs, m.end(), s1, False)
-            found.append((totals, parts, m.group()))
+            found.append((totals, parts, m.group(), False))
         if list_re is not None and not found:
             lm = list_re.search(text, s0, min(s1, s0 + 16))
             if lm and cs:
-                prev = [c for c in by_sent.get(s - 1, []) if not c.in_paren and c.para == cs[0].para
-                        and c.index not in part_ids]
+                prev: list[Claim] = []
+                for back in sents[max(0, si - 3):si][::-1]:
+                    cand = by_sent[back]
+                    if cand[0].para != cs[0].para and art.text[s0 - 2:s0] != "\n\n" and back != sents[si - 1]:
+                        break
+                    prev.extend(c for c in cand if not c.in_paren and c.index not in art.part_ids)
                 parts = _parallel_parts(art, cs, lm.end(), s1, False)
-                found.append((prev, parts, lm.group()))
-        for totals, parts, marker in found:
+                found.append((prev, parts, lm.group(), True))
+        for totals, parts, marker, listed in found:
+            if _share_listing(art, parts):
+                continue
             for k in dict.fromkeys(key(c) for c in parts):
                 ps = [c for c in parts if key(c) == k]
-                cands = [c for c in totals if key(c) == k and c not in ps]
+                cands = [c for c in totals if key(c) == k and c not in ps and is_additive(c)
+                         and not is_back_reference(c)]
                 if not cands or not ps:
                     continue
                 subj = {c.subject for c in ps}
                 exact = [c for c in cands if c.subject in subj]
-                total = (exact or cands)[-1] if exact or marker not in (list_re.pattern if list_re else "") \
-                    else cands[0]
-                if list_re is not None and list_re.fullmatch(marker):
-                    total = exact[0] if exact else cands[0]
-                if total.unit in PCT_UNITS:
-                    continue
-                part_ids.update(c.index for c in ps)
+                if listed:
+                    # a list sentence (按…划分): the total is the first figure of that kind in the nearest
+                    # sentence before it that has one
+                    nearest = max(c.sent for c in cands)
+                    total = exact[0] if exact else [c for c in cands if c.sent == nearest][0]
+                else:
+                    total = (exact or cands)[-1]
                 mids = sum((c.base_value() for c in ps), Decimal(0))
                 exhaustive = len(ps) >= p.exhaustive_min_parts and \
                     mids >= Decimal(str(p.exhaustive_min_coverage)) * total.base_value()
@@ -165,10 +223,14 @@ def _last_segment_of_previous(art: Article, by_sent, s: int) -> list[Claim]:
 
 # ---------------------------------------------------------------- share
 
+TARGET_HEADS = ("目标", "计划", "任务")
+
+
 def share(rule, art: Article):
     p = rule.p
     pats = [re.compile(x) for x in p.patterns]
     claims = art.claims
+    step_ref: dict[int, str] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
     for i, c in enumerate(claims):
         if not is_pct(c):
             continue
@@ -181,33 +243,86 @@ def share(rule, art: Article):
             if between in ("的", "的比重为", "的比例为", "的比重", "的比例") and "占" in art.text[max(0, w.nstart - 12):w.nstart]:
                 inner = w
         if m is None and inner is None:
+            if SHARE_STEP.search(head) and c.sent in step_ref:
+                sub, ref = step_ref.pop(c.sent)
+                part = _part_by_subject(art, sub, c)
+                whole = _named_whole(art, part, ref, c) if part is not None else None
+                if part is not None and whole is not None:
+                    yield Group({"part": part, "whole": whole, "pct": c}, note=f"whole: {ref}")
+                else:
+                    yield Group({"pct": c}, unverifiable=f"the figures of the share of “{ref}” are not both stated")
+            continue
+        if m is not None and re.search(r"由(?:上年|去年|上一年)?的?$", head):
+            # 占…的比重由上年的50.7%…: remember the subject and whole for the figure it moves to
+            ref = (m.groupdict().get("ref") or "").strip("的")
+            zhan = head.rfind("占")
+            sub = head[:zhan].lstrip("，,；;。 ") if zhan > 0 else ""
+            step_ref[c.sent] = (sub, ref)
             continue
         ref = (m.groupdict().get("ref") or "").strip("的") if m else ""
+        if len(ref) < 2 or ref in p.generic_wholes:
+            ref = ""
         before = [x for x in claims[:i] if not is_pct(x) and x is not inner]
+        part = None
         if inner is not None:
             part = next((x for x in reversed(before) if x.sent == c.sent and x.dim == inner.dim), None)
             whole = inner
         else:
-            part = next((x for x in reversed(before) if x.sent == c.sent), None)
-            whole = _find_whole(art, part, ref, p.generic_wholes, before) if part is not None else None
+            zhan = head.rfind("占")
+            sub = head[:zhan] if zhan > 0 else ""
+            prev_in_sent = next((x for x in reversed(before) if x.sent == c.sent), None)
+            if sub and not re.search(r"\d", sub) and (prev_in_sent is None or prev_in_sent.nend < c.clause_start - 1):
+                part = _part_by_subject(art, sub.lstrip("，,；;。其中 "), c)
+            part = part or prev_in_sent
+            if part is None:
+                whole = None
+            elif ref:
+                whole = _named_whole(art, part, ref, c)
+            else:
+                whole = _find_whole(art, part, before)
         if part is None:
             yield Group({"pct": c}, unverifiable="the figure the share is of is not stated in its sentence")
         elif whole is None:
             what = f"“{ref}”" if ref else "the whole"
             yield Group({"part": part, "pct": c}, unverifiable=f"{what} is not stated as a figure in the article")
         else:
-            yield Group({"part": part, "whole": whole, "pct": c}, note=f"whole: {whole.subject or whole.post}")
+            yield Group({"part": part, "whole": whole, "pct": c}, note=f"whole: {ref or whole.subject or whole.post}")
 
 
-def _find_whole(art: Article, part: Claim, ref: str, generic, before) -> Claim | None:
-    same = [x for x in art.claims if x is not part and x.dim == part.dim and not is_pct(x)]
-    if ref and ref not in generic:
-        named = [x for x in same if ref in x.pre or ref in x.subject or ref in x.clause[: max(0, x.nstart - x.clause_start)]]
-        prior = [x for x in named if x.nstart < part.nstart]
-        if prior or named:
-            return (prior or named)[-1]
-    cands = [x for x in before if x is not part and x.dim == part.dim and key(x) == key(part)
-             and x.base_value() >= part.base_value() and nouns_match(x, part)]
+def _part_by_subject(art: Article, sub: str, c: Claim) -> Claim | None:
+    from factcheck.subjects import normalize_subject
+
+    want = normalize_subject(sub)
+    if len(want) < 2:
+        return None
+    cands = [x for x in art.claims if not is_pct(x) and x.index < c.index and not is_back_reference(x)
+             and (want in normalize_subject(x.subject) or normalize_subject(x.subject) in want)
+             and len(normalize_subject(x.subject)) >= 2]
+    return cands[-1] if cands else None
+
+
+def _named_whole(art: Article, part: Claim, ref: str, c: Claim) -> Claim | None:
+    """The whole a share names (年度计划, 规上工业总产值, 年度目标)."""
+    from factcheck.subjects import normalize_subject
+
+    same = [x for x in art.claims if x is not part and key(x) == key(part) and not is_pct(x)
+            and not is_back_reference(x)]
+    nref = normalize_subject(ref)
+    named = [x for x in same if ref in x.clause or (len(nref) >= 2 and nref in normalize_subject(x.subject))]
+    if not named and any(h in ref for h in TARGET_HEADS):
+        head = next(h for h in TARGET_HEADS if h in ref)
+        named = [x for x in same if head in x.clause or x.modality == "target" and subjects_match(x, part)]
+        if not named:
+            named = [x for x in same if subjects_match(x, part) and x.value != part.value]
+    prior = [x for x in named if x.nstart < part.nstart]
+    if prior:
+        return prior[-1]
+    return named[0] if named else None
+
+
+def _find_whole(art: Article, part: Claim, before) -> Claim | None:
+    cands = [x for x in before if x is not part and key(x) == key(part) and x.base_value() >= part.base_value()
+             and nouns_match(x, part) and x.index not in art.part_ids and not is_back_reference(x)]
     para = [x for x in cands if x.para == part.para]
     if para:
         return para[0]
@@ -218,22 +333,32 @@ def _find_whole(art: Article, part: Claim, ref: str, generic, before) -> Claim |
 
 def rate(rule, art: Article):
     p = rule.p
-    words = sorted(p.rate_words, key=len, reverse=True)
+    if p.rate_pattern:
+        rate_re = re.compile(f"(?:{p.rate_pattern})(?:为|达到|达|是|约|了)?$")
+    else:
+        rate_re = re.compile("(?:" + "|".join(map(re.escape, p.rate_words)) + ")(?:为|达到|达|是|约|了)?$")
     claims = art.claims
     for i, c in enumerate(claims):
         if not is_pct(c):
             continue
         head = art.text[c.clause_start:c.nstart]
-        if not any(w in head for w in words):
+        m = rate_re.search(head)
+        if not m or any(w in m.group() for w in p.exclude_words):
             continue
-        before = claims[:i]
-        den = next((x for x in reversed(before) if not is_pct(x)
-                    and any(w in x.clause[: x.nend - x.clause_start + 4] for w in p.denominator_words)), None)
-        num = next((x for x in reversed(before) if not is_pct(x) and x is not den
-                    and any(w in x.clause for w in p.numerator_words)
-                    and not any(w in x.clause for w in p.denominator_words + p.numerator_exclude)), None)
-        if num is not None and den is not None and num.dim != den.dim:
-            num = None
+        before = [x for x in claims[:i] if not is_pct(x) and not is_back_reference(x)]
+        if p.denominator_words:
+            den = next((x for x in reversed(before)
+                        if any(w in x.clause[: x.nend - x.clause_start + 4] for w in p.denominator_words)), None)
+            num = next((x for x in reversed(before) if x is not den and (den is None or key(x) == key(den))
+                        and any(w in x.clause for w in p.numerator_words)
+                        and not any(w in x.clause for w in p.denominator_words + p.numerator_exclude)), None)
+        else:
+            num = next((x for x in reversed(before) if x.sent == c.sent), None)
+            den = None
+            if num is not None:
+                den = next((x for x in reversed(before) if x.index < num.index and key(x) == key(num)
+                            and x.base_value() >= num.base_value() and x.index not in art.part_ids
+                            and num.sent - x.sent <= p.max_sentences_back), None)
         roles = {"pct": c}
         if num is not None:
             roles["numerator"] = num
@@ -243,7 +368,7 @@ def rate(rule, art: Article):
             missing = "numerator" if num is None else "denominator"
             yield Group(roles, unverifiable=f"the rate's {missing} is not stated in the article")
         else:
-            yield Group(roles)
+            yield Group(roles, note=f"rate {m.group()}")
 
 
 # ---------------------------------------------------------------- growth
@@ -251,37 +376,45 @@ def rate(rule, art: Article):
 def growth(rule, art: Article):
     p = rule.p
     claims = art.claims
-    updown = "|".join(map(re.escape, p.up_words + p.down_words))
+    updown = "|".join(map(re.escape, sorted(p.up_words + p.down_words, key=len, reverse=True)))
     pct_re = re.compile(f"(?:{updown})了?$")
+    prev_words = tuple(p.previous_words)
     for i, c in enumerate(claims):
         if not is_pct(c):
             continue
         head = art.text[c.clause_start:c.nstart]
-        if not pct_re.search(head):
+        if not pct_re.search(head) or re.search(r"(?:由|从)[^，。]*(?:提高|增加|上升|下降|降低)(?:到|至)?$", head):
             continue
         down = any(head.rstrip("了").endswith(w) for w in p.down_words)
         sent = [x for x in claims[:i] if x.sent == c.sent and not is_pct(x)]
-        para = [x for x in claims if x.para == c.para and not is_pct(x) and x is not c]
-        current = next((x for x in reversed(sent) if not _is_delta(art, x, updown)), None)
+
+        def is_prev(x: Claim) -> bool:
+            return any(w in x.pre for w in prev_words) or is_back_reference(x)
+
+        current = next((x for x in reversed(sent) if not _is_delta(art, x, updown) and not is_prev(x)), None)
         if current is None:
             yield Group({"pct": c}, unverifiable="the figure that grew is not stated in its sentence")
             continue
-        delta = next((x for x in reversed(sent) if _is_delta(art, x, updown) and x.dim == current.dim
-                      and x.unit and x.nstart > current.nstart), None)
-        previous = next((x for x in para if x is not current and x.dim == current.dim and x is not delta
-                         and any(w in x.clause for w in p.previous_words) and not _is_delta(art, x, updown)), None)
-        sign = -1 if down else 1
+        delta = next((x for x in reversed(sent) if _is_delta(art, x, updown) and key(x) == key(current)
+                      and x.nstart > current.nstart), None)
+        near = [x for x in claims if x.para == c.para and not is_pct(x) and x is not current and x is not delta
+                and key(x) == key(current) and abs(x.sent - c.sent) <= 2]
+        previous = next((x for x in near if is_prev(x) and (subjects_match(x, current) or
+                         (x.sent == c.sent or x.sent == c.sent + 1) and _elliptic(x))), None)
+        note = "down" if down else "up"
         if previous is not None:
-            yield Group({"current": current, "previous": previous, "pct": c}, note="down" if down else "up",
-                        formula="formula") if not down else Group(
-                {"current": current, "previous": previous, "pct": c}, note="down")
+            yield Group({"current": current, "previous": previous, "pct": c}, note=note)
         elif delta is not None:
-            yield Group({"current": current, "delta": delta, "pct": c}, formula="delta_formula",
-                        note="down" if down else "up")
+            yield Group({"current": current, "delta": delta, "pct": c}, formula="delta_formula", note=note)
         else:
-            yield Group({"current": current, "pct": c},
-                        unverifiable="neither the earlier figure nor the change is stated")
-        del sign
+            yield Group({"current": current, "pct": c}, unverifiable="neither the earlier figure nor the change is stated")
+
+
+def _elliptic(x: Claim) -> bool:
+    """上年为92.81亿元: a previous figure that names no subject of its own."""
+    from factcheck.subjects import normalize_subject
+
+    return len(normalize_subject(x.pre)) < 2
 
 
 def _is_delta(art: Article, x: Claim, updown: str) -> bool:
@@ -317,14 +450,35 @@ def average(rule, art: Article):
     p = rule.p
     words = sorted(p.average_words, key=len, reverse=True)
     claims = art.claims
+    from factcheck.subjects import anchor_of
+
     for i, c in enumerate(claims):
         head = art.text[c.clause_start:c.nstart]
-        if not any(w in head for w in words) or is_pct(c):
+        w = next((w for w in words if w in head), None)
+        if w is None or is_pct(c):
             continue
-        para = [x for x in claims[:i] if x.para == c.para and not is_pct(x)]
-        total = next((x for x in reversed(para) if x.dim == c.dim and x is not c), None)
-        count = next((x for x in reversed(para) if x.dim in ("[count]", "[person]") and x is not total
-                      and x.dim != c.dim), None)
+        para = [x for x in claims[:i] if x.para == c.para and not is_pct(x) and not is_back_reference(x)
+                and x.index not in art.part_ids]
+        # 每所学校 → the count is in 所; 每家企业 → 家
+        cls = ""
+        mm = re.search(r"每([\u4e00-\u9fff])", head)
+        if mm:
+            cls = mm.group(1)
+        counts = [x for x in para if x.dim in ("[count]", "[person]") and x is not c
+                  and (not cls or x.classifier == cls or cls == "个")]
+        count = None
+        totals = [x for x in para if x.dim == c.dim and x is not c and is_additive(x)]
+        total = None
+        for t in reversed(totals):  # the amount that belongs to a counted set (项目45个，总投资120.5亿元)
+            a = anchor_of(t, claims, "总投资")
+            if a is not None and a in counts:
+                total, count = t, a
+                break
+        if total is None:
+            count = max(counts, key=lambda x: x.base_value(), default=None)
+            total = next((x for x in reversed(totals) if x is not count), None)
+        if count is not None and total is not None and c.dim == count.dim and total is count:
+            total = None
         if total is None or count is None:
             yield Group({"avg": c}, unverifiable="the total or the count the average divides is not stated")
         else:
@@ -335,6 +489,8 @@ def average(rule, art: Article):
 
 def repeat(rule, art: Article, keyer):
     """The same subject twice in one article: every later mention against the first."""
+    from factcheck.conflicts import same_fact
+
     seen: dict[tuple, Claim] = {}
     for c in art.claims:
         k = keyer(c, art)
@@ -344,12 +500,8 @@ def repeat(rule, art: Article, keyer):
         if first is None:
             seen[k] = c
             continue
-        if first.sent == c.sent:
+        if first.sent == c.sent or not same_fact(first, c, rule.p.max_ratio):
             continue  # parts of one sentence are a list, not a restatement
-        from factcheck.conflicts import same_fact
-
-        if not same_fact(first, c, rule.p.max_ratio):
-            continue
         yield Group({"first": first, "second": c}, note=f"subject key {k[0]}")
 
 

@@ -62,10 +62,13 @@ class ShareParams(Strict):
 
 
 class RateParams(Strict):
-    rate_words: list[str] = Field(min_length=1)
-    numerator_words: list[str] = Field(min_length=1)
-    denominator_words: list[str] = Field(min_length=1)
+    rate_words: list[str] = []
+    rate_pattern: str = ""  # a regex instead of rate_words (the generic rate)
+    exclude_words: list[str] = []  # rate words left to other rules
+    numerator_words: list[str] = []  # empty: the nearest figure in the rate's sentence
+    denominator_words: list[str] = []  # empty: the nearest earlier figure of the same unit, not smaller
     numerator_exclude: list[str] = []
+    max_sentences_back: int = Field(3, ge=0)
 
 
 class GrowthParams(Strict):
@@ -189,6 +192,13 @@ def load_rule_file(path: Path) -> Rule:
         loc = ("params",) + tuple(err["loc"])
         reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         raise RuleError(sp, ".".join(map(str, loc)), reason, _line_of(root, loc)) from None
+    if rule.kind == "rate" and not (params.rate_words or params.rate_pattern):
+        raise RuleError(sp, "params.rate_words", "a rate rule needs rate_words or rate_pattern", _line_of(root, ("params",)))
+    if rule.kind == "rate" and params.rate_pattern:
+        try:
+            re.compile(params.rate_pattern)
+        except re.error as e:
+            raise RuleError(sp, "params.rate_pattern", f"invalid pattern: {e}", _line_of(root, ("params", "rate_pattern"))) from None
     for key in ("markers", "list_markers", "patterns"):
         for i, pat in enumerate(getattr(params, key, []) or []):
             try:
