@@ -104,8 +104,13 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         cfg = load_config(config_path, paths)
     except ConfigError as e:
         _fail(str(e))
+    cfg_file = cfg.get("_file")
+    select_from = "--select" if _split(select) else f"{cfg_file}: {cfg.get('_prefix', '')}select"
+    ignore_from = "--ignore" if _split(ignore) else f"{cfg_file}: {cfg.get('_prefix', '')}ignore"
     select = _split(select) or tuple(cfg.get("select", ()))
     ignore = _split(ignore) or tuple(cfg.get("ignore", ()))
+    include = _split(include) or tuple(cfg.get("include", ()))
+    exclude = _split(exclude) + tuple(cfg.get("exclude", ()))
     rule_dirs = tuple(rule_dirs) + tuple(cfg.get("rules", ()))
     fail_on = fail_on or cfg.get("fail_on", "error")
     tol = approx_tolerance if approx_tolerance is not None else cfg.get("approx_tolerance", "0.05")
@@ -115,20 +120,33 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         _fail(f"--approx-tolerance must be a number from 0 to 1, got {tol!r}")
+    if select or ignore or cfg.get("per_file_ignores"):
+        select, ignore = _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg)
     rules = _load_rules(rule_dirs, select, ignore)
     jobs = jobs or (os.cpu_count() or 1)
-    show_progress = progress if progress is not None else (sys.stderr.isatty() and fmt == "text" and not output)
+    # the bar: forced by --progress; by default only on a terminal, for text or a report written to a file
+    show_progress = progress if progress is not None else (sys.stderr.isatty() and (fmt == "text" or bool(output)))
     from factcheck.pipeline import run
     from factcheck.progress import Progress
 
-    bar = Progress(enabled=show_progress)
-    result = run(paths, rules, rule_dirs, select, ignore, _split(include), _split(exclude), jobs, approx,
+    total = None
+    if show_progress:
+        from factcheck.documents import InputError, iter_inputs
+
+        total = sum(1 for x in iter_inputs(paths, include, exclude) if not isinstance(x, InputError))
+    bar = Progress(enabled=show_progress, delay=0.0 if progress else 1.0, total=total)
+    result = run(paths, rules, rule_dirs, select, ignore, include, exclude, jobs, approx,
                  progress=bar.update)
     bar.close()
     from factcheck.suppress import apply_baseline, apply_inline, write_baseline_file
 
     checks = [c for r in result.files for c in r.checks] + list(result.conflicts)
-    checks, suppressed = apply_inline(checks, result.files, cfg.get("per_file_ignores", {}))
+    checks, suppressed = apply_inline(checks, result.files, cfg.get("per_file_ignores", {}), cfg.get("_dir"))
+    if write_baseline:  # every current finding, also those an older baseline accepted
+        try:
+            write_baseline_file(checks, write_baseline)
+        except OSError as e:
+            _fail(f"cannot write baseline {write_baseline}: {e.strerror or e}")
     if baseline:
         try:
             checks, n = apply_baseline(checks, baseline)
@@ -138,16 +156,16 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     from factcheck.report.build import build_report
 
     configuration = {"rules": [r.id for r in rules], "fail_on": fail_on, "approx_tolerance": str(approx),
-                     "select": list(select), "ignore": list(ignore), "rule_dirs": list(rule_dirs)}
+                     "select": list(select), "ignore": list(ignore), "rule_dirs": list(rule_dirs),
+                     "config_file": cfg_file, "include": list(include), "exclude": list(exclude),
+                     "per_file_ignores": dict(sorted(cfg.get("per_file_ignores", {}).items())),
+                     "baseline": baseline}
     t_report = time.perf_counter()
     report = build_report(result, configuration, suppressed, checks)
-    if write_baseline:
-        try:
-            write_baseline_file(report, write_baseline)
-        except OSError as e:
-            _fail(f"cannot write baseline {write_baseline}: {e}")
-    use_color = color if color is not None else (sys.stdout.isatty() and not output and "NO_COLOR" not in os.environ)
-    text = render(report, fmt, result, use_color, show_ok)
+    # colour: --color/--no-color, else only on a terminal, never into a file, and not when NO_COLOR is set
+    use_color = color if color is not None else (sys.stdout.isatty() and not output and not os.environ.get("NO_COLOR")
+                                                 and os.environ.get("TERM") != "dumb")
+    text = render(report, fmt, result, use_color, show_ok, rules)
     if output:
         from factcheck.atomic import write_atomic
 
@@ -162,10 +180,10 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         if r.internal:
             msg = f"factcheck: {r.path}: {r.error}"
             click.echo(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"), err=True)
-        elif r.error and fmt != "text":
+        elif r.error and (fmt != "text" or output):
             click.echo(f"factcheck: {r.path}: {r.error}", err=True)
     for e in result.input_errors:
-        if fmt != "text":
+        if fmt != "text" or output:
             click.echo(f"factcheck: {e.path}: {e.reason}", err=True)
     if timings:
         import json
@@ -188,7 +206,25 @@ def exit_code(report, fail_on: str) -> int:
     return 1 if any(report.summary.discrepancies.get(l, 0) for l in levels) else 0
 
 
-def render(report, fmt: str, result, color: bool, show_ok: bool) -> str:
+def _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg):
+    """Rule selectors that match no rule are errors (a typo would silently check nothing or everything)."""
+    from factcheck.config import normalize_selectors
+
+    all_rules = _load_rules(rule_dirs, (), ())
+    select, bad = normalize_selectors(select, all_rules)
+    if bad:
+        _fail(f"{select_from}: no rule matches {', '.join(map(repr, bad))} (`factcheck rules` lists them)")
+    ignore, bad = normalize_selectors(ignore, all_rules)
+    if bad:
+        _fail(f"{ignore_from}: no rule matches {', '.join(map(repr, bad))} (`factcheck rules` lists them)")
+    for pattern, ids in cfg.get("per_file_ignores", {}).items():
+        bad = [i for i in ids if i.upper() != "ALL" and normalize_selectors([i], all_rules)[1]]
+        if bad:
+            _fail(f"{cfg.get('_file')}: {cfg.get('_prefix', '')}per-file-ignores.{pattern}: no rule matches {', '.join(map(repr, bad))}")
+    return tuple(select), tuple(ignore)
+
+
+def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None) -> str:
     if fmt == "json":
         from factcheck.report.json_out import render_json
 
@@ -200,7 +236,7 @@ def render(report, fmt: str, result, color: bool, show_ok: bool) -> str:
     if fmt == "sarif":
         from factcheck.report.sarif import render_sarif
 
-        return render_sarif(report)
+        return render_sarif(report, rules)
     lines = {r.path: r.lines for r in result.files}
     if fmt == "html":
         from factcheck.report.html import render_html

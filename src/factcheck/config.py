@@ -1,43 +1,69 @@
-"""Configuration: [tool.factcheck] in pyproject.toml or factcheck.toml, found upward from the checked path."""
+"""Configuration: [tool.factcheck] in pyproject.toml or a factcheck.toml, found upward from the checked path.
+
+    [tool.factcheck]                 # in factcheck.toml: the same keys at the top level
+    select = ["FC1", "FC801"]        # rule ids, id prefixes or rule names
+    ignore = ["FC303"]
+    fail-on = "warning"              # error | warning | never
+    rules = ["my-rules"]             # extra rule folders, relative to this file
+    approx-tolerance = 0.05          # relative tolerance for 约/近/左右, from 0 to 1
+    include = ["*.md"]               # globs of files read in folders
+    exclude = ["drafts/*"]
+    [tool.factcheck.per-file-ignores]
+    "archive/*.md" = ["FC801"]       # globs relative to this file (or as the path is shown)
+
+Keys may be spelt with - or _. A bad key or value is a ConfigError that names the file and the key.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-KEYS = {"select": list, "ignore": list, "fail_on": str, "rules": list, "approx_tolerance": (str, float, int),
-        "per_file_ignores": dict, "include": list, "exclude": list}
 FAIL_ON = ("error", "warning", "never")
+KEYS = ("select", "ignore", "fail_on", "rules", "approx_tolerance", "per_file_ignores", "include", "exclude")
 
 
 class ConfigError(Exception):
     pass
 
 
-def _find(start: Path) -> Path | None:
+def _has_section(p: Path) -> bool:
+    try:
+        with open(p, "rb") as f:
+            tool = tomllib.load(f).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(tool, dict) and "factcheck" in tool
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest factcheck.toml, or pyproject.toml with a [tool.factcheck] table, from start upward."""
     d = start if start.is_dir() else start.parent
     d = d.resolve()
     for folder in [d, *d.parents]:
-        for name in ("factcheck.toml", "pyproject.toml"):
-            p = folder / name
-            if p.is_file():
-                if name == "pyproject.toml":
-                    try:
-                        with open(p, "rb") as f:
-                            if "factcheck" not in tomllib.load(f).get("tool", {}):
-                                continue
-                    except (OSError, tomllib.TOMLDecodeError):
-                        continue
-                return p
+        p = folder / "factcheck.toml"
+        if p.is_file():
+            return p
+        p = folder / "pyproject.toml"
+        if p.is_file() and _has_section(p):
+            return p
     return None
 
 
+_find = find_config  # the earlier name
+
+
 def load_config(explicit: str | None, paths) -> dict:
+    """The configuration as a dict of the keys above (with _ spelling); empty when there is no file.
+
+    "_file" holds the path of the file read and "_dir" its folder (per-file ignores are relative to it).
+    """
     path = Path(explicit) if explicit else None
     if path is None:
         first = next((p for p in paths if p != "-"), None)
-        path = _find(Path(first) if first and os.path.exists(first) else Path.cwd())
+        path = find_config(Path(first) if first and os.path.exists(first) else Path.cwd())
     if path is None:
         return {}
     try:
@@ -47,20 +73,100 @@ def load_config(explicit: str | None, paths) -> dict:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
-    section = data.get("tool", {}).get("factcheck", {}) if path.name == "pyproject.toml" else data
-    prefix = "tool.factcheck." if path.name == "pyproject.toml" else ""
-    cfg = {}
+    is_pyproject = path.name == "pyproject.toml"
+    prefix = "tool.factcheck." if is_pyproject else ""
+    section = data.get("tool", {}).get("factcheck", {}) if is_pyproject else data
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: {prefix.rstrip('.') or 'factcheck'}: must be a table")
+    cfg = parse_section(section, path, prefix)
+    cfg["_file"] = _display(path)
+    cfg["_dir"] = str(path.resolve().parent)
+    cfg["_prefix"] = prefix
+    return cfg
+
+
+def _display(path: Path) -> str:
+    """The path relative to the working folder when it is inside it, else absolute."""
+    a = path.resolve()
+    try:
+        return str(a.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(a)
+
+
+def parse_section(section: dict, path: Path, prefix: str = "") -> dict:
+    cfg: dict = {}
+    spelt: dict[str, str] = {}
     for key, value in section.items():
         k = key.replace("-", "_")
+        where = f"{path}: {prefix}{key}"
         if k not in KEYS:
-            raise ConfigError(f"{path}: {prefix}{key}: unknown key (known: {', '.join(sorted(KEYS))})")
-        if not isinstance(value, KEYS[k]):
-            raise ConfigError(f"{path}: {prefix}{key}: wrong type ({type(value).__name__})")
-        cfg[k] = value
-    if "fail_on" in cfg and cfg["fail_on"] not in FAIL_ON:
-        raise ConfigError(f"{path}: {prefix}fail-on: must be one of {', '.join(FAIL_ON)}, got {cfg['fail_on']!r}")
-    if "rules" in cfg:
-        cfg["rules"] = [str((path.parent / r).resolve()) for r in cfg["rules"]]
-    if "per_file_ignores" in cfg:
-        cfg["per_file_ignores"] = {k: [x.upper() for x in v] for k, v in cfg["per_file_ignores"].items()}
+            known = ", ".join(x.replace("_", "-") for x in sorted(KEYS))
+            raise ConfigError(f"{where}: unknown key (known: {known})")
+        if k in spelt:
+            raise ConfigError(f"{where}: given twice (also as {prefix}{spelt[k]})")
+        spelt[k] = key
+        cfg[k] = _value(k, value, where, path)
     return cfg
+
+
+def _str_list(value, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise ConfigError(f"{where}: must be a list of non-empty strings, got {value!r}")
+    return [x.strip() for x in value]
+
+
+def _value(k: str, value, where: str, path: Path):
+    if k in ("select", "ignore", "include", "exclude"):
+        return _str_list(value, where)
+    if k == "fail_on":
+        if value not in FAIL_ON:
+            raise ConfigError(f"{where}: must be one of {', '.join(FAIL_ON)}, got {value!r}")
+        return value
+    if k == "approx_tolerance":
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ConfigError(f"{where}: must be a number from 0 to 1, got {value!r}")
+        try:
+            d = Decimal(str(value))
+        except InvalidOperation:
+            d = None
+        if d is None or not d.is_finite() or not (0 <= d < 1):
+            raise ConfigError(f"{where}: must be a number from 0 to 1, got {value!r}")
+        return str(d)
+    if k == "rules":
+        out = []
+        for r in _str_list(value, where):
+            folder = (path.parent / r).resolve()
+            if not folder.is_dir():
+                raise ConfigError(f"{where}: {r!r} is not a folder (looked for {folder})")
+            out.append(str(folder))
+        return out
+    if k == "per_file_ignores":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: must be a table of glob = [rule ids], got {value!r}")
+        return {pattern: _str_list(ids, f"{where}.{pattern}") for pattern, ids in value.items()}
+    raise AssertionError(k)  # pragma: no cover
+
+
+def rule_matches(rule, pattern: str) -> bool:
+    """A rule selector: an id (FC101, fc101), an id prefix (FC1), a rule name (breakdown-sum) or ALL."""
+    p = pattern.strip()
+    if not p:
+        return False
+    return p.upper() == "ALL" or rule.name == p or rule.id.startswith(p.upper())
+
+
+def normalize_selectors(patterns, rules) -> tuple[list[str], list[str]]:
+    """(selectors spelt as the rule loader matches them, selectors that match no rule)."""
+    out, unknown = [], []
+    for p in patterns:
+        p = p.strip()
+        if any(r.name == p for r in rules):
+            out.append(p)
+        elif p.upper() != "ALL" and any(rule_matches(r, p) for r in rules):
+            out.append(p.upper())
+        else:
+            unknown.append(p)
+    return out, unknown

@@ -24,7 +24,8 @@ CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
-LATER_FIGURE = re.compile(r"\d|[两三四五六七八九十]+[个项家户人名条件次套所座]")
+YEAR_IN_TIME = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))")
+LATER_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件次套所座元亩吨]|[两三四五六七八九十]+[个项家户人名条件次套所座]")
 EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
 NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
@@ -405,6 +406,14 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
             if not m.group().startswith(back_refs):
                 tm = m
     c.time = tm.group() if tm else None
+    if c.time and not c.time[0].isdigit() and not c.time.startswith(back_refs + ("过去",)):
+        # 全年 / 今年一季度 under a paragraph that names its year (【回眸2023】 …): that year
+        year = None
+        for m in YEAR_IN_TIME.finditer(text, para_start, s):
+            year = m.group(1)
+        if year:
+            rest = c.time[2:] if c.time.startswith(("今年", "全年")) else c.time
+            c.time = f"{year}年{rest}"
 
 
 def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:

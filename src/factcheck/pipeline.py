@@ -44,12 +44,12 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
     try:
         norm = normalize(doc.text, doc.body_start)
         claims = extract(doc, norm, approx)
-        art = Article(doc.path, norm.text, _Layout(norm.text), claims, doc.meta)
-        res.claims = claims
-        res.checks = check_article(rules, art, approx)
         from factcheck.timescope import article_time
 
         res.article_time = article_time(doc, norm.text)
+        art = Article(doc.path, norm.text, _Layout(norm.text), claims, doc.meta, year=res.article_time)
+        res.claims = claims
+        res.checks = check_article(rules, art, approx)
         from factcheck.conflicts import article_place
 
         res.place = article_place(norm.text)

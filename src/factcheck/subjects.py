@@ -35,11 +35,11 @@ def normalize_subject(s: str, threshold: str | None = None) -> str:
         s = syn_re.sub(lambda m: syn[m.group()], s)
     s = re.sub(r"[\d.,%]+|[‘’\"'·\s]", "", s)
     s = s.replace("以上", "").replace("以下", "")
-    s = PLACE.sub("", s)
     masked = re.sub(r"“[^”]*”", lambda m: "＿" * len(m.group()), s)  # no verb inside a quoted name
     m = verb_re.match(masked)
     if m and m.end() < len(s) - 1:
         s = s[m.end():]
+    s = PLACE.sub("", s)
     s = s.replace("“", "").replace("”", "")
     changed = True
     while changed and s:

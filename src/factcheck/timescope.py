@@ -10,6 +10,11 @@ YEAR = re.compile(r"((?:19|20)\d{2})年")
 def article_time(doc, text: str) -> int | None:
     """The article's own year: front matter date, else the latest year it states (a year spoken of
     as past, 2023年 next to 龙年, still yields the year after it), else None."""
+    # a report titled with its year (云溪区2023年国民经济和社会发展统计公报) speaks of that year
+    title = (doc.meta or {}).get("title", "") or next((ln for ln in text.split("\n") if ln.strip()), "")[:80]
+    m = YEAR.search(title)
+    if m:
+        return int(m.group(1))
     date = (doc.meta or {}).get("date", "")
     m = re.match(r"((?:19|20)\d{2})", date)
     if m:
@@ -22,19 +27,25 @@ def article_time(doc, text: str) -> int | None:
     return max(cands) if cands else None
 
 
-def claim_period(claim, art_year: int | None) -> str | None:
-    """A figure's period as 'YYYY' or 'YYYY-H1' …, resolved against the article's year; None if unknown."""
+def claim_period(claim, art_year: int | None, default_to_year: bool = True) -> str | None:
+    """A figure's period as 'YYYY' or 'YYYY-H1' …, resolved against the article's year; None if unknown.
+
+    default_to_year: a figure with no time of its own is taken to be of the article's year."""
     t = claim.time
     if not t:
-        return str(art_year) if art_year else None
-    m = re.match(r"((?:19|20)\d{2})年(.*)", t)
+        return str(art_year) if art_year and default_to_year else None
+    m = re.match(r"((?:19|20)\d{2})年?(.*)", t)
     if m:
         y, rest = int(m.group(1)), m.group(2)
+    elif t.startswith(("过去一年", "上一年度")):
+        if art_year is None:
+            return None
+        y, rest = art_year - 1, ""
     elif t.startswith("今年"):
         if art_year is None:
             return None
         y, rest = art_year, t[2:]
-    elif t.startswith("去年"):
+    elif t.startswith(("去年", "上年")):
         if art_year is None:
             return None
         y, rest = art_year - 1, t[2:]

@@ -8,49 +8,101 @@ COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;34m", 
           "unverifiable": "\033[35m", "dim": "\033[2m", "bold": "\033[1m", "reset": "\033[0m", "mark": "\033[1;36m"}
 
 
+def char_width(ch: str) -> int:
+    """Terminal columns of one character: 2 for East Asian wide/full-width, 0 for combining marks and
+    zero-width format characters, else 1."""
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 2
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 1
+
+
 def width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    return sum(char_width(ch) for ch in s)
+
+
+def _printable(line: str) -> str:
+    """Tabs and other control characters become one space each, so columns stay one character each."""
+    return "".join(" " if (ch < " " or ch == "\x7f") else ch for ch in line)
+
+
+FRAME_WIDTH = 100  # longer lines (unwrapped paragraphs) are cut to a window around the figures
+FRAME_CONTEXT = 24  # characters shown either side of the figures in a cut line
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _c(color: bool, name: str, s: str) -> str:
     return f"{COLORS[name]}{s}{COLORS['reset']}" if color else s
 
 
-def _frame(claims, lines: dict, color: bool) -> list[str]:
-    """Each involved line once, with every involved figure underlined (East Asian width aware)."""
+def _window(text: str, spans) -> tuple[str, int, bool, bool]:
+    """A long line cut around its marked spans: (shown text, offset of its first character in the line,
+    cut at the start, cut at the end)."""
+    if not spans or width(text) <= FRAME_WIDTH:
+        return text, 0, False, False
+    a = max(0, min(x for x, _ in spans) - 1 - FRAME_CONTEXT)
+    b = min(len(text), max(y for _, y in spans) - 1 + FRAME_CONTEXT)
+    return text[a:b], a, a > 0, b < len(text)
+
+
+def _frame(claims, lines: dict, color: bool, main_path: str | None = None) -> list[str]:
+    """Each involved line once, with every involved figure underlined (East Asian width aware).
+
+    A figure split across lines (311.2亿 / blank line / 元) is underlined on each of its lines; claims in
+    another file than the diagnostic's get a `--> path:line:column` header of their own."""
     marks: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    first_at: dict[str, tuple[int, int]] = {}
     for c in claims:
-        # a figure may span lines (311.2亿 / blank line / 元): underline its part on each line
         col = c.column
         ln = c.line
+        first_at[c.path] = min(first_at.get(c.path, (ln, col)), (ln, col))
         for piece in c.text.split("\n"):
+            line_marks = marks.setdefault((c.path, ln), [])  # a blank line inside a figure is shown too
             if piece:
-                marks.setdefault((c.path, ln), []).append((col, col + len(piece)))
+                line_marks.append((col, col + len(piece)))
             ln += 1
             col = 1
     out = []
     by_path: dict[str, list[int]] = {}
     for (path, ln) in sorted(marks):
         by_path.setdefault(path, []).append(ln)
-    multi = len(by_path) > 1
-    for path, lns in by_path.items():
+    main_path = main_path if main_path is not None else (claims[0].path if claims else None)
+    gutter = max((len(str(n)) for lns in by_path.values() for n in lns), default=1)
+    multi = len(by_path) > 1 or (by_path and main_path not in by_path)
+    order = sorted(by_path, key=lambda p: (p != main_path, p))
+    for path in order:
+        lns = by_path[path]
         file_lines = lines.get(path, {})
-        gutter = max(len(str(n)) for n in lns)
         if multi:
-            out.append(_c(color, "dim", f"  --> {path}"))
+            ln0, col0 = first_at[path]
+            out.append(_c(color, "dim", f"{'':>{gutter}}--> {path}:{ln0}:{col0}"))
+        prev = None
         for ln in lns:
-            text = file_lines.get(ln, "")
+            if prev is not None and ln > prev + 1:
+                out.append(_c(color, "dim", f" {'.' * gutter} |"))
+            prev = ln
+            text = _printable(file_lines.get(ln, ""))
             spans = sorted(marks[(path, ln)])
-            out.append(_c(color, "dim", f" {ln:>{gutter}} | ") + text)
-            under = []
+            if not spans:
+                out.append(_c(color, "dim", f" {ln:>{gutter}} |") + (" " + text if text.strip() else ""))
+                continue
+            shown, off, cut_a, cut_b = _window(text, spans)
+            lead = "…" if cut_a else ""
+            out.append(_c(color, "dim", f" {ln:>{gutter}} | ") + lead + shown + ("…" if cut_b else ""))
+            under = [" " * width(lead)]
             pos = 1
             for a, b in spans:
+                a, b = a - off, b - off
                 if a < pos:
                     continue
-                under.append(" " * width(text[pos - 1:a - 1]))
-                under.append("^" * max(1, width(text[a - 1:b - 1])))
+                under.append(" " * width(shown[pos - 1:a - 1]))
+                under.append("^" * max(1, width(shown[a - 1:b - 1])))
                 pos = b
-            out.append(_c(color, "dim", f" {'':>{gutter}} | ") + _c(color, "mark", "".join(under)))
+            out.append(_c(color, "dim", f" {'':>{gutter}} | ") + _c(color, "mark", "".join(under).rstrip()))
     return out
 
 
@@ -80,11 +132,12 @@ def render_text(report, lines: dict, color: bool = False, show_ok: bool = False)
     s = report.summary
     d = s.discrepancies
     total_disc = sum(d.values())
-    parts = [f"{s.files} file{'s' if s.files != 1 else ''}", f"{s.claims} claims", f"{s.checks} checks",
-             f"{total_disc} discrepanc{'ies' if total_disc != 1 else 'y'} ({d['error']} error, {d['warning']} warning, "
-             f"{d['info']} info)", f"{s.unverifiable} unverifiable", f"{s.ok} ok"]
+    parts = [_n(s.files, "file"), _n(s.claims, "claim"), _n(s.checks, "check"),
+             f"{total_disc} discrepanc{'ies' if total_disc != 1 else 'y'} ({_n(d.get('error', 0), 'error')}, "
+             f"{_n(d.get('warning', 0), 'warning')}, {d.get('info', 0)} info)", f"{s.unverifiable} unverifiable",
+             f"{s.ok} ok"]
     if s.errors:
-        parts.append(f"{s.errors} input error{'s' if s.errors != 1 else ''}")
+        parts.append(_n(s.errors, "input error"))
     if s.suppressed:
         parts.append(f"{s.suppressed} suppressed")
     summary = ", ".join(parts)

@@ -119,7 +119,7 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
     for role, v in g.roles.items():
         values[role] = ", ".join(c.display() for c in v) if isinstance(v, list) else v.display()
     try:
-        message = rule.message.format(**values)
+        message = (rule.message if not ok else rule.ok_message).format(**values)
     except (KeyError, IndexError, ValueError):
         message = arith
     tol = f"[{fmt(left.lo)}, {fmt(left.hi)}] vs [{fmt(right.lo)}, {fmt(right.hi)}]"

@@ -15,6 +15,7 @@ from factcheck.extract import Claim
 from factcheck.lexicon import lexicon
 
 PCT_UNITS = ("%", "‰")
+STEP_FROM = re.compile(r"(?:由|从)(?:上年|去年|上一年|年初)?(?:末|底)?的?$")
 SHARE_STEP = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
 
 
@@ -42,15 +43,25 @@ class Article:
     def by_sentence(self) -> dict[int, list[Claim]]:
         return self.sentences
 
+    year: int | None = None  # the year the article speaks of (timescope.article_time)
+
     @cached_property
     def part_ids(self) -> set[int]:
-        """Claims listed after 其中 in their sentence: parts of something, never a whole."""
+        """Claims listed after 其中 (to the end of its ；-segment, or of the sentence when 其中 opens it)
+        and claims of a sentence that lists parts (按…划分): parts of something, never a whole."""
         out = set()
+        opener = re.compile(lexicon()["list_openers"])
         for s, cs in self.sentences.items():
             s0, s1 = self.sentence_bounds(s)
+            if opener.match(self.text, s0, s1):
+                out.update(c.index for c in cs)
+                continue
             k = self.text.find("其中", s0, s1)
-            if k >= 0:
-                out.update(c.index for c in cs if c.nstart > k)
+            while k >= 0:
+                whole_sentence = not any(c.nend <= k for c in cs)
+                end = s1 if whole_sentence else min([i for i in (self.text.find("；", k, s1), self.text.find(";", k, s1)) if i >= 0] or [s1])
+                out.update(c.index for c in cs if k < c.nstart < end)
+                k = self.text.find("其中", end, s1) if end < s1 else -1
         return out
 
 
@@ -93,7 +104,7 @@ def is_additive(c: Claim) -> bool:
     if is_pct(c) or c.info.dim == "[percentage_point]":
         return False
     words = lexicon()["non_additive_words"]
-    return not any(w in c.pre or w in c.subject for w in words)
+    return not any(w in c.pre for w in words)
 
 
 def subjects_match(a: Claim, b: Claim) -> bool:
@@ -235,6 +246,17 @@ def share(rule, art: Article):
         if not is_pct(c):
             continue
         head = art.text[max(c.clause_start - 1, 0):c.nstart]
+        stripped = STEP_FROM.sub("", head)
+        if stripped != head:
+            # 占…的比重由上年的50.7%提高到52.0%: the first figure is the earlier share; remember the
+            # subject and whole for the figure it moves to
+            m = next((mm for mm in (pt.search(stripped) for pt in pats) if mm), None)
+            if m is not None:
+                ref = (m.groupdict().get("ref") or "").strip("的")
+                zhan = stripped.rfind("占")
+                sub = stripped[:zhan].lstrip("，,；;。 ") if zhan > 0 else ""
+                step_ref[c.sent] = (sub, ref)
+            continue
         m = next((mm for mm in (pt.search(head) for pt in pats) if mm), None)
         inner = None  # 占全年计划350亿元的29.4%: the whole stands between 占 and the figure
         if m is None and i >= 1 and claims[i - 1].sent == c.sent:
@@ -251,13 +273,6 @@ def share(rule, art: Article):
                     yield Group({"part": part, "whole": whole, "pct": c}, note=f"whole: {ref}")
                 else:
                     yield Group({"pct": c}, unverifiable=f"the figures of the share of “{ref}” are not both stated")
-            continue
-        if m is not None and re.search(r"由(?:上年|去年|上一年)?的?$", head):
-            # 占…的比重由上年的50.7%…: remember the subject and whole for the figure it moves to
-            ref = (m.groupdict().get("ref") or "").strip("的")
-            zhan = head.rfind("占")
-            sub = head[:zhan].lstrip("，,；;。 ") if zhan > 0 else ""
-            step_ref[c.sent] = (sub, ref)
             continue
         ref = (m.groupdict().get("ref") or "").strip("的") if m else ""
         if len(ref) < 2 or ref in p.generic_wholes:
@@ -314,6 +329,12 @@ def _named_whole(art: Article, part: Claim, ref: str, c: Claim) -> Claim | None:
         named = [x for x in same if head in x.clause or x.modality == "target" and subjects_match(x, part)]
         if not named:
             named = [x for x in same if subjects_match(x, part) and x.value != part.value]
+    if any(h in ref for h in TARGET_HEADS):
+        # 完成年度目标的113.9%: the target itself, stated with the same subject, not the result again
+        targets = [x for x in same if x.modality == "target" and subjects_match(x, part)]
+        named = [x for x in named + targets if x.value != part.value] or named
+        if any(x.modality == "target" for x in named):
+            named = [x for x in named if x.modality == "target"]
     prior = [x for x in named if x.nstart < part.nstart]
     if prior:
         return prior[-1]
@@ -321,6 +342,13 @@ def _named_whole(art: Article, part: Claim, ref: str, c: Claim) -> Claim | None:
 
 
 def _find_whole(art: Article, part: Claim, before) -> Claim | None:
+    if part.index in art.part_ids:
+        s0, _ = art.sentence_bounds(part.sent)
+        k = art.text.rfind("其中", s0, part.nstart)
+        if k >= 0:
+            lead = [x for x in before if x.sent == part.sent and x.nend <= k and key(x) == key(part)]
+            if lead:
+                return lead[-1]
     cands = [x for x in before if x is not part and key(x) == key(part) and x.base_value() >= part.base_value()
              and nouns_match(x, part) and x.index not in art.part_ids and not is_back_reference(x)]
     para = [x for x in cands if x.para == part.para]
@@ -347,8 +375,8 @@ def rate(rule, art: Article):
             continue
         before = [x for x in claims[:i] if not is_pct(x) and not is_back_reference(x)]
         if p.denominator_words:
-            den = next((x for x in reversed(before)
-                        if any(w in x.clause[: x.nend - x.clause_start + 4] for w in p.denominator_words)), None)
+            dens = [x for x in reversed(before) if any(w in x.clause[: x.nend - x.clause_start + 4] for w in p.denominator_words)]
+            den = next((x for x in dens if x.index not in art.part_ids), dens[0] if dens else None)
             num = next((x for x in reversed(before) if x is not den and (den is None or key(x) == key(den))
                         and any(w in x.clause for w in p.numerator_words)
                         and not any(w in x.clause for w in p.denominator_words + p.numerator_exclude)), None)
@@ -392,6 +420,11 @@ def growth(rule, art: Article):
             return any(w in x.pre for w in prev_words) or is_back_reference(x)
 
         current = next((x for x in reversed(sent) if not _is_delta(art, x, updown) and not is_prev(x)), None)
+        own = re.sub(f"(?:同比|比上年|较上年|较去年)?(?:{updown})了?$", "", head).strip("，,、 ")
+        if current is not None and current.nend < c.clause_start and len(own) >= 2 and not _names(current, own):
+            # 旅游综合收入增长21%: the clause names what grew, and it is not the figure before it
+            yield Group({"pct": c}, unverifiable=f"“{own}” is not stated as a figure in its sentence")
+            continue
         if current is None:
             yield Group({"pct": c}, unverifiable="the figure that grew is not stated in its sentence")
             continue
@@ -410,11 +443,19 @@ def growth(rule, art: Article):
             yield Group({"current": current, "pct": c}, unverifiable="neither the earlier figure nor the change is stated")
 
 
-def _elliptic(x: Claim) -> bool:
-    """上年为92.81亿元: a previous figure that names no subject of its own."""
+def _names(c: Claim, words: str) -> bool:
     from factcheck.subjects import normalize_subject
 
-    return len(normalize_subject(x.pre)) < 2
+    a, b = normalize_subject(words), normalize_subject(c.subject)
+    return bool(a) and bool(b) and (a in b or b in a or len(bigrams(a) & bigrams(b)) >= 2)
+
+
+ELLIPTIC = re.compile(r"[，,]?(?:比|较|与|同|而)?(?:上年|去年|上一年|上年同期|去年同期)(?:末|底|同期)?(?:的|为|是|有)?")
+
+
+def _elliptic(x: Claim) -> bool:
+    """上年为92.81亿元, 比上年末的8.76万户: a previous figure that names no subject of its own."""
+    return bool(ELLIPTIC.fullmatch(x.pre))
 
 
 def _is_delta(art: Article, x: Claim, updown: str) -> bool:
@@ -459,26 +500,27 @@ def average(rule, art: Article):
             continue
         para = [x for x in claims[:i] if x.para == c.para and not is_pct(x) and not is_back_reference(x)
                 and x.index not in art.part_ids]
-        # 每所学校 → the count is in 所; 每家企业 → 家
-        cls = ""
-        mm = re.search(r"每([\u4e00-\u9fff])", head)
-        if mm:
-            cls = mm.group(1)
-        counts = [x for x in para if x.dim in ("[count]", "[person]") and x is not c
-                  and (not cls or x.classifier == cls or cls == "个")]
-        count = None
-        totals = [x for x in para if x.dim == c.dim and x is not c and is_additive(x)]
+        # 每所学校 → the count is in 所; 户均 → 户
+        mm = re.search(r"每([\u4e00-\u9fff])|(?<!平)([户人村亩家校企])均", head)
+        cls = (mm.group(1) or mm.group(2)) if mm else ""
+        same_kind = (lambda x: key(x) == key(c)) if c.dim == "[count]" else (lambda x: x.dim == c.dim)
+        counts = [x for x in para if x.dim in ("[count]", "[person]") and not same_kind(x)
+                  and (not cls or x.classifier == cls or cls in "个单")]
+        totals = [x for x in para if same_kind(x) and is_additive(x)]
+        count = next((x for x in reversed(counts) if x.seg == c.seg and x not in totals), None) \
+            or next((x for x in reversed(counts) if x.sent == c.sent and x not in totals), None) \
+            or max((x for x in counts if x not in totals), key=lambda x: x.base_value(), default=None)
         total = None
-        for t in reversed(totals):  # the amount that belongs to a counted set (项目45个，总投资120.5亿元)
-            a = anchor_of(t, claims, "总投资")
-            if a is not None and a in counts:
-                total, count = t, a
-                break
-        if total is None:
-            count = max(counts, key=lambda x: x.base_value(), default=None)
-            total = next((x for x in reversed(totals) if x is not count), None)
-        if count is not None and total is not None and c.dim == count.dim and total is count:
-            total = None
+        if count is not None:
+            for t in reversed(totals):  # the amount of the counted set (项目45个，总投资120.5亿元)
+                a = anchor_of(t, claims, "总投资")
+                if a is not None and a.value == count.value and a.classifier == count.classifier:
+                    total = t
+                    break
+            if total is None:
+                total = next((x for x in reversed(totals) if x is not count and x.seg == c.seg), None) \
+                    or next((x for x in reversed(totals) if x is not count and x.sent == c.sent), None) \
+                    or next((x for x in reversed(totals) if x is not count), None)
         if total is None or count is None:
             yield Group({"avg": c}, unverifiable="the total or the count the average divides is not stated")
         else:
@@ -491,18 +533,22 @@ def repeat(rule, art: Article, keyer):
     """The same subject twice in one article: every later mention against the first."""
     from factcheck.conflicts import same_fact
 
-    seen: dict[tuple, Claim] = {}
+    from factcheck.timescope import claim_period
+
+    seen: dict[tuple, list[tuple[Claim, str | None]]] = {}
     for c in art.claims:
         k = keyer(c, art)
         if k is None:
             continue
-        first = seen.get(k)
-        if first is None:
-            seen[k] = c
-            continue
-        if first.sent == c.sent or not same_fact(first, c, rule.p.max_ratio):
+        period = claim_period(c, art.year, default_to_year=False)
+        earlier = seen.setdefault(k, [])
+        # the same subject in another period is another fact (2023年112个 vs 2024年120个以上)
+        first = next((f for f, fp in earlier if fp == period or (fp is None or period is None) and
+                      k[4] != "target"), None)
+        earlier.append((c, period))
+        if first is None or first.sent == c.sent or not same_fact(first, c, rule.p.max_ratio):
             continue  # parts of one sentence are a list, not a restatement
-        yield Group({"first": first, "second": c}, note=f"subject key {k[0]}")
+        yield Group({"first": first, "second": c}, note=f"subject key {k[0]}; period {period or 'unknown'}")
 
 
 KINDS = {"breakdown": breakdown, "share": share, "rate": rate, "growth": growth, "pp_diff": pp_diff,

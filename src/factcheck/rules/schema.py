@@ -111,6 +111,7 @@ class Rule(Strict):
     params: dict = {}
     formula: str
     message: str = Field(min_length=1)
+    ok_message: str = "{arithmetic}"
     docs: Docs
     examples: Examples
     path: str = ""

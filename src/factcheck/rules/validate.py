@@ -26,7 +26,8 @@ def run_example(rule, text: str) -> list:
     doc = Document(f"<example {rule.id}>", text)
     norm = normalize(doc.text)
     claims = extract(doc, norm)
-    return check_article([rule], Article(doc.path, norm.text, _Layout(norm.text), claims))
+    art = Article(doc.path, norm.text, _Layout(norm.text), claims, year=article_time(doc, norm.text))
+    return check_article([rule], art)
 
 
 def check_examples(rules) -> list[str]:
