@@ -25,6 +25,7 @@ SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
 YEAR_IN_TIME = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))")
+SECTION_YEAR = re.compile(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
 LATER_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件次套所座元亩吨]|[两三四五六七八九十]+[个项家户人名条件次套所座]")
 EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
@@ -411,6 +412,9 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
         year = None
         for m in YEAR_IN_TIME.finditer(text, para_start, s):
             year = m.group(1)
+        if year is None:  # a section heading with a year (【回眸2023】, ## 2024年) governs what follows it
+            for m in SECTION_YEAR.finditer(text, 0, para_start):
+                year = m.group(1) or m.group(2)
         if year:
             rest = c.time[2:] if c.time.startswith(("今年", "全年")) else c.time
             c.time = f"{year}年{rest}"

@@ -6,6 +6,8 @@ Escaping follows the Actions toolkit (`@actions/core` command.ts): in the messag
 
 from __future__ import annotations
 
+from factcheck.report.labels import end_of, role_label
+
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
@@ -23,21 +25,13 @@ def command(level: str, message: str, **props) -> str:
     return f"::{level}{' ' + shown if shown else ''}::{escape_data(message)}"
 
 
-def _end(claim) -> tuple[int, int]:
-    """(line, column) just past a figure, which may span lines."""
-    pieces = claim.text.split("\n")
-    if len(pieces) == 1:
-        return claim.line, claim.column + len(claim.text)
-    return claim.line + len(pieces) - 1, len(pieces[-1]) + 1
-
-
 def _message(chk) -> str:
     lines = [chk.message]
     first = chk.claims[0] if chk.claims else None
     for c in chk.claims:
         raw = c.text.replace("\n", "")
         where = f"{c.line}:{c.column}" if first is not None and c.path == first.path else f"{c.path}:{c.line}:{c.column}"
-        lines.append(f"{c.role}: {raw} at {where}")
+        lines.append(f"{role_label(c.role)}: {raw} at {where}")
     if chk.miss:
         lines.append(f"misses by {chk.miss} beyond the rounding of the stated figures")
     return "\n".join(lines)
@@ -49,7 +43,7 @@ def annotation(chk) -> str:
     if not chk.claims:
         return command(level, _message(chk), title=title)
     c = chk.claims[0]
-    end_line, end_col = _end(c)
+    end_line, end_col = end_of(c)
     one_line = end_line == c.line  # GitHub takes col/endColumn only for a single line
     props = {"file": c.path, "line": c.line, "col": c.column if one_line else None, "endLine": end_line,
              "endColumn": end_col if one_line else None, "title": title}

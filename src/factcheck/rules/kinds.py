@@ -505,7 +505,7 @@ def average(rule, art: Article):
         cls = (mm.group(1) or mm.group(2)) if mm else ""
         same_kind = (lambda x: key(x) == key(c)) if c.dim == "[count]" else (lambda x: x.dim == c.dim)
         counts = [x for x in para if x.dim in ("[count]", "[person]") and not same_kind(x)
-                  and (not cls or x.classifier == cls or cls in "个单")]
+                  and (not cls or x.classifier == cls or cls in "个单" or cls in x.post[:4] or cls in x.subject)]
         totals = [x for x in para if same_kind(x) and is_additive(x)]
         count = next((x for x in reversed(counts) if x.seg == c.seg and x not in totals), None) \
             or next((x for x in reversed(counts) if x.sent == c.sent and x not in totals), None) \

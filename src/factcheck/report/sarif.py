@@ -1,0 +1,129 @@
+"""SARIF 2.1.0 for code scanning (GitHub's upload-sarif and other SARIF viewers).
+
+One run; the driver lists the rules of the run (with their documentation when the rules are given);
+each discrepancy is a result at its first figure, with the other figures as related locations.
+Regions count columns in Unicode code points (run.columnKind), as factcheck's columns do. Paths are
+relative URIs (against %SRCROOT%, the checkout) when the checked paths are relative, `file:` URIs when
+absolute. Passing and unverifiable checks are not results: code scanning shows problems.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from factcheck.report.labels import end_of, role_label
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+INFO_URI = "https://pypi.org/project/factcheck/"
+
+
+def artifact_uri(path: str) -> tuple[str, str | None]:
+    """(uri, uriBaseId) of a report path."""
+    p = path.replace(os.sep, "/")
+    if os.path.isabs(path):
+        return "file://" + quote(p if p.startswith("/") else "/" + p, safe="/:"), None
+    p = str(PurePosixPath(p))
+    return quote(p, safe="/"), "%SRCROOT%"
+
+
+def _location(claim, index: dict, message: str | None = None, loc_id: int | None = None) -> dict:
+    uri, base = artifact_uri(claim.path)
+    art = {"uri": uri}
+    if base:
+        art["uriBaseId"] = base
+    if claim.path in index:
+        art["index"] = index[claim.path]
+    end_line, end_col = end_of(claim)
+    region = {"startLine": claim.line, "startColumn": claim.column, "endLine": end_line, "endColumn": end_col,
+              "snippet": {"text": claim.text}}
+    loc: dict = {"physicalLocation": {"artifactLocation": art, "region": region}}
+    if loc_id is not None:
+        loc["id"] = loc_id
+    if message:
+        loc["message"] = {"text": message}
+    return loc
+
+
+def _link_text(claim) -> str:
+    raw = f"{role_label(claim.role)}: {claim.text.replace(chr(10), '')}"
+    return raw.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _rule_descriptor(rule_id: str, name: str, severity: str, kind: str, rule=None) -> dict:
+    d: dict = {"id": rule_id, "name": name, "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
+               "properties": {"kind": kind, "tags": ["factcheck", kind]}}
+    if rule is not None:
+        what = " ".join(rule.docs.what.split())
+        why = " ".join(rule.docs.why.split())
+        d["shortDescription"] = {"text": what.split(". ")[0].rstrip(".") + "."}
+        d["fullDescription"] = {"text": what}
+        fail = "\n".join(f"    {x}" for x in rule.examples.fail)
+        ok = "\n".join(f"    {x}" for x in rule.examples.pass_)
+        d["help"] = {"text": f"{what}\n\nWhy it matters: {why}\n\nFails:\n{fail}\n\nPasses:\n{ok}",
+                     "markdown": f"{what}\n\n**Why it matters:** {why}\n\n**Fails:**\n\n{fail}\n\n**Passes:**\n\n{ok}"}
+    else:
+        d["shortDescription"] = {"text": f"{rule_id} {name}"}
+    return d
+
+
+def build_sarif(report, rules=None) -> dict:
+    by_id = {r.id: r for r in rules or ()}
+    used: dict[str, dict] = {}
+    for r in rules or ():
+        used[r.id] = _rule_descriptor(r.id, r.name, r.severity, r.kind, r)
+    for chk in report.checks:
+        if chk.rule not in used:
+            used[chk.rule] = _rule_descriptor(chk.rule, chk.name, chk.severity, chk.kind, by_id.get(chk.rule))
+    rule_ids = sorted(used)
+    rule_index = {rid: i for i, rid in enumerate(rule_ids)}
+    artifacts = []
+    index: dict[str, int] = {}
+    for f in report.files:
+        uri, base = artifact_uri(f.path)
+        loc = {"uri": uri, **({"uriBaseId": base} if base else {})}
+        index[f.path] = len(artifacts)
+        artifacts.append({"location": loc, "roles": ["analysisTarget"]})
+    results = []
+    for chk in report.checks:
+        if chk.status != "discrepancy":
+            continue
+        text = chk.message + (f" (misses by {chk.miss} beyond the rounding of the stated figures)" if chk.miss else "")
+        if len(chk.claims) > 1:  # embedded links to the related locations (SARIF 3.11.6)
+            text += ". Figures: " + ", ".join(f"[{_link_text(c)}]({i})" for i, c in enumerate(chk.claims[1:], start=1))
+        res: dict = {"ruleId": chk.rule, "ruleIndex": rule_index[chk.rule], "level": LEVELS.get(chk.severity, "warning"),
+                     "kind": "fail", "message": {"text": text},
+                     "partialFingerprints": {"factcheck/v1": chk.fingerprint},
+                     "properties": {"stated": chk.stated, "recomputed": chk.recomputed, "tolerance": chk.tolerance,
+                                    "miss": chk.miss, "note": chk.note, "kind": chk.kind}}
+        if chk.claims:
+            res["locations"] = [_location(chk.claims[0], index, f"{role_label(chk.claims[0].role)}: {chk.claims[0].text}")]
+            related = [_location(c, index, f"{role_label(c.role)}: {c.text}", i) for i, c in enumerate(chk.claims[1:], start=1)]
+            if related:
+                res["relatedLocations"] = related
+        results.append(res)
+    notifications = []
+    for e in report.errors:
+        uri, base = artifact_uri(e.path)
+        art = {"uri": uri, **({"uriBaseId": base} if base else {})}
+        notifications.append({"level": "error", "message": {"text": f"{e.path}: {e.reason}"},
+                              "locations": [{"physicalLocation": {"artifactLocation": art}}]})
+    invocation = {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
+    run = {
+        "tool": {"driver": {"name": "factcheck", "version": report.tool.version, "semanticVersion": report.tool.version,
+                            "informationUri": INFO_URI, "rules": [used[r] for r in rule_ids]}},
+        "invocations": [invocation],
+        "artifacts": artifacts,
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {"summary": report.summary.model_dump(mode="json"),
+                       "configuration": report.configuration, "schema_version": report.schema_version},
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(report, rules=None) -> str:
+    return json.dumps(build_sarif(report, rules), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
