@@ -1,24 +1,48 @@
-"""Atomic file writes: a temporary file in the same folder, then a rename."""
+"""Atomic file writes: a temporary file in the same folder, then a rename.
+
+A reader never sees a half-written report or baseline, and a failed write leaves the old file as it
+was. The new file gets the permissions of the file it replaces, or the usual ones for a new file
+(0666 less the umask), not the private 0600 of a temporary file.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str, text: str) -> None:
-    if path in ("/dev/null", os.devnull) or (os.path.exists(path) and not os.path.isfile(path)):
-        with open(path, "w", encoding="utf-8") as f:
+    if path in ("/dev/null", os.devnull, "-") or (os.path.exists(path) and not os.path.isfile(path)):
+        if path == "-":
+            import sys
+
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        with open(path, "w", encoding="utf-8") as f:  # a device or a pipe: no rename possible
             f.write(text)
         return
-    folder = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)  # a symlink keeps pointing at the file it named
+    folder = os.path.dirname(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=".factcheck-", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -24,13 +24,14 @@ CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
+GENERIC_NOUNS = {"项目", "企业", "事项", "单位", "家", "个", "人"}
 YEAR_IN_TIME = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))")
 SECTION_YEAR = re.compile(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
 LATER_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件次套所座元亩吨]|[两三四五六七八九十]+[个项家户人名条件次套所座]")
 EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
 NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
-STOP_AFTER = re.compile(r"的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
+STOP_AFTER = re.compile(r"总投资|投资总额|的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
 
 
 @dataclass(slots=True)
@@ -423,6 +424,9 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
 def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
     """The subject phrase a claim is about: the clause words before it, else the noun after it."""
     s = pre.replace("“", "").replace("”", "").replace(" ", "")
+    if s.endswith("的") and post:
+        # 规划确定的40个重大项目: the noun after the figure names it; a bare 项目 keeps what qualifies it
+        return s[:-1] + post if post in GENERIC_NOUNS else post
     if "等" in s:
         return "等" + (s[s.rindex("等") + 1:] or post)  # examples of a kind (A、B等项目13个): not one fact
     if "、" in s:

@@ -1,0 +1,106 @@
+"""Cross-article conflicts and time scopes (tests/articles/TIME_SCOPES.md, files t21–t28)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from factcheck.cli import main
+
+ARTICLES = Path(__file__).parent / "articles"
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+def cases():
+    text = (ARTICLES / "TIME_SCOPES.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    return yaml.safe_load(block)["time_scopes"]
+
+
+def locate(path: Path, operand: str) -> tuple[int, int]:
+    """The [bracketed] figure of an operand string, as original offsets (line breaks ignored)."""
+    text = path.read_text(encoding="utf-8")
+    plain = operand.replace("[", "").replace("]", "")
+    joined, index = [], []
+    for i, ch in enumerate(text):
+        if ch != "\n":
+            joined.append(ch)
+            index.append(i)
+    at = "".join(joined).find(plain)
+    assert at >= 0, operand
+    lo = operand.index("[")
+    hi = lo + len(re.search(r"\[(.*?)\]", operand).group(1))
+    return index[at + lo], index[at + hi - 1] + 1
+
+
+def run_json(paths) -> dict:
+    res = CliRunner().invoke(main, [*map(str, paths), "--format", "json", "--jobs", "1", "--fail-on", "never"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def covering(report, spans):
+    out = []
+    for chk in report["checks"]:
+        hits = [any(c["path"].endswith(f) and c["start"] < e and s < c["end"] for c in chk["claims"])
+                for f, s, e in spans]
+        if all(hits):
+            out.append(chk)
+    return out
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda c: c["case"])
+def test_time_scope(case):
+    spans = []
+    for side in ("a", "b"):
+        f = case[side]["file"]
+        spans.append((f, *locate(ARTICLES / f, case[side]["operand"])))
+    report = run_json([ARTICLES / case["a"]["file"], ARTICLES / case["b"]["file"]])
+    found = [c for c in covering(report, spans) if c["status"] == "discrepancy"]
+    if case["expected"] == "none":
+        assert found == [], [c["message"] for c in found]
+    else:
+        assert found, f"no conflict reported for case {case['case']}"
+        assert {c["severity"] for c in found} == {case["expected"]}, [c["message"] for c in found]
+        for c in found:
+            assert c["rule"] == "FC801"
+            assert c["details"]["subject_key"], "a conflict names the subject key it matched on"
+            assert c["details"]["time_scope"], "a conflict says how the time scopes were judged"
+
+
+def test_seed_conflict_and_agreements():
+    """The 97 projects at 1208 vs 1352 亿元 is a conflict; 360个 and 2380亿元 agree across 000 and 004."""
+    report = run_json(sorted(SEEDS.glob("*.txt")))
+    conflict = covering(report, [("003_a7e8c9d2e0f9aae0.txt", *locate(SEEDS / "003_a7e8c9d2e0f9aae0.txt", "谋划推进总投资[1208亿元]的产业项目97个")),
+                                 ("001_5eba1bd811c369dd.txt", *locate(SEEDS / "001_5eba1bd811c369dd.txt", "有效运作产业项目97个、总投资[1352亿元]"))])
+    assert [c["status"] for c in conflict] == ["discrepancy"]
+    for a, b in (("重点项目 [360个]，涉及总投资 2380亿元", "共谋划推进重点建设项目[360个]"),
+                 ("重点项目 360个，涉及总投资 [2380亿元]", "共谋划推进重点建设项目360个，总投资 [2380亿元]")):
+        agree = covering(report, [("000_3e47b0061565aec6.txt", *locate(SEEDS / "000_3e47b0061565aec6.txt", a)),
+                                  ("004_1e308b5077169801.txt", *locate(SEEDS / "004_1e308b5077169801.txt", b))])
+        assert agree and {c["status"] for c in agree} == {"ok"}, "agreeing figures are confirmed as ok checks"
+
+
+def test_conflict_scales_by_grouping(tmp_path):
+    """Conflict detection hashes subject keys: unrelated articles produce no pairs at all."""
+    from decimal import Decimal
+
+    from factcheck.conflicts import find_conflicts
+    from factcheck.pipeline import process
+    from factcheck.rules.loader import rules_for_run
+
+    rules = rules_for_run()
+    conflict = [r for r in rules if r.kind == "conflict"]
+    paths = []
+    for i in range(40):
+        p = tmp_path / f"a{i:02d}.txt"
+        p.write_text(f"今年，甲{i}区实施重点项目{i + 10}个，总投资{i + 100}亿元。", encoding="utf-8")
+        paths.append(p)
+    results = [process(str(p), rules) for p in paths]
+    checks = find_conflicts(conflict, results, Decimal("0.05"))
+    assert checks == [], "articles about different places share no subject key"
