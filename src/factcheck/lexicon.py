@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 
 def builtin_rules_dir() -> Path:
     """The rules that ship with factcheck: the package's copy, or the repository's rules/ folder."""
@@ -19,7 +17,7 @@ def builtin_rules_dir() -> Path:
 
 @lru_cache(maxsize=4)
 def lexicon(path: str | None = None) -> dict:
+    from factcheck.rules.cache import cached_yaml
+
     p = Path(path) if path else builtin_rules_dir() / "lexicon.yaml"
-    with open(p, encoding="utf-8") as f:
-        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return data
+    return cached_yaml(p)

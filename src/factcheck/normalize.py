@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
 
 # Full-width forms folded to ASCII (length-preserving). Chinese punctuation (，：；！？（）) is kept.
@@ -30,8 +29,15 @@ _ALNUM = re.compile(r"[0-9A-Za-z]")
 _FULLWIDTH_COMMA_IN_NUMBER = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
 
 
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
 def display_width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    """Terminal columns of s (East Asian wide and full-width characters count two)."""
+    if s.isascii():
+        return len(s)
+    return len(s) + len(_WIDE.findall(s))
 
 
 def _terminal(line: str) -> bool:

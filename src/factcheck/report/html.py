@@ -45,8 +45,8 @@ td.num { text-align: right; }
 .claim.unchecked { background: none; border-bottom: 1px dotted var(--none); border-radius: 0; }
 :target { outline: 3px solid #0969da; outline-offset: 2px; }
 .sev { display: inline-block; min-width: 4.5em; text-align: center; border-radius: 2em; font-size: .8em; font-weight: 600; padding: 0 .5em; color: #fff; }
-.sev.error { background: var(--bad); } .sev.warning { background: var(--unv); } .sev.info { background: #0969da; }
-.sev.ok { background: var(--ok); } .sev.unverifiable { background: var(--unv); }
+.sev-error { background: var(--bad); } .sev-warning { background: var(--unv); } .sev-info { background: #0969da; }
+.sev-ok { background: var(--ok); } .sev-unverifiable { background: var(--unv); }
 ol.findings { padding-left: 1.5rem; } ol.findings li { margin: .6rem 0; }
 .msg { font-weight: 600; } .miss, .note { color: var(--muted); font-size: .9em; }
 .figs { margin: .1rem 0 0; padding-left: 1.2rem; font-size: .9em; }
@@ -91,7 +91,7 @@ details { margin: .5rem 0; } summary { cursor: pointer; color: var(--muted); }
 <ol class="findings">
 {% for d in discrepancies %}
   <li id="{{ d.anchor }}" class="finding">
-    <span class="sev {{ d.chk.severity }}">{{ d.chk.severity }}</span>
+    <span class="sev sev-{{ d.chk.severity }}">{{ d.chk.severity }}</span>
     <code>{{ d.chk.rule }}</code> {{ d.chk.name }} —
     <a class="loc" href="#{{ d.figs[0].anchor }}">{{ d.figs[0].where }}</a><br>
     <span class="msg">{{ d.chk.message }}</span>
@@ -124,7 +124,7 @@ details { margin: .5rem 0; } summary { cursor: pointer; color: var(--muted); }
 {% if f.other_checks %}
 <details><summary>{{ f.other_checks|length }} other check{{ '' if f.other_checks|length == 1 else 's' }} (ok and unverifiable)</summary>
 <ul class="figs">
-{% for d in f.other_checks %}<li id="{{ d.anchor }}"><span class="sev {{ d.chk.status }}">{{ d.chk.status }}</span> <code>{{ d.chk.rule }}</code>
+{% for d in f.other_checks %}<li id="{{ d.anchor }}"><span class="sev sev-{{ d.chk.status }}">{{ d.chk.status }}</span> <code>{{ d.chk.rule }}</code>
   <a class="loc" href="#{{ d.figs[0].anchor }}">{{ d.figs[0].where }}</a> {{ d.chk.message }}{% if d.chk.note %} <span class="note">({{ d.chk.note }})</span>{% endif %}</li>
 {% endfor %}
 </ul>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from factcheck.lexicon import builtin_rules_dir
-from factcheck.rules.schema import RuleError, load_rules
+from factcheck.rules.errors import RuleError
 
 
 def _matches(rule_id: str, patterns) -> bool:
@@ -11,7 +11,16 @@ def _matches(rule_id: str, patterns) -> bool:
 
 
 def rules_for_run(extra_dirs=(), select=(), ignore=()):
-    rules = load_rules([builtin_rules_dir(), *extra_dirs])
+    """The run's rules: from the cache when the rule files are unchanged, else validated and cached."""
+    from factcheck.rules import cache
+
+    dirs = [builtin_rules_dir(), *extra_dirs]
+    rules = cache.load(dirs)
+    if rules is None:
+        from factcheck.rules.schema import load_rules
+
+        rules = load_rules(dirs)
+        cache.store(dirs, rules)
     if select:
         rules = [r for r in rules if _matches(r.id, select) or r.name in select]
     if ignore:

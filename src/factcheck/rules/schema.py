@@ -9,29 +9,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from factcheck.rules.errors import RuleError  # noqa: F401  (re-exported)
 from factcheck.rules.formula import Formula, FormulaError, parse_formula
 
 KINDS = ("breakdown", "share", "rate", "growth", "pp_diff", "average", "repeat", "conflict")
-# the names each kind binds for its formula
-KIND_NAMES = {
-    "breakdown": {"total", "parts"},
-    "share": {"part", "whole", "pct"},
-    "rate": {"numerator", "denominator", "pct"},
-    "growth": {"current", "previous", "delta", "pct"},
-    "pp_diff": {"a", "b", "diff"},
-    "average": {"total", "count", "avg"},
-    "repeat": {"first", "second"},
-    "conflict": {"first", "second"},
-}
-
-
-class RuleError(Exception):
-    """A bad rule file: names the file, the line when known, the key and the reason."""
-
-    def __init__(self, path: str, key: str, reason: str, line: int | None = None):
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {key}: {reason}" if key else f"{where}: {reason}")
-        self.path, self.key, self.reason, self.line = path, key, reason, line
+from factcheck.rules.schema_names import KIND_NAMES  # noqa: E402  (the names each kind binds)
 
 
 class Strict(BaseModel):
