@@ -84,7 +84,7 @@ class Claim:
         """The values the stated figure admits, in the unit's base (元, 个, …; % as a fraction)."""
         f = self.info.factor
         # a whole count without a magnitude (69个, 38个项目) is exact; other figures are rounded
-        exact = self.exp >= 0 and f == 1 and self.info.dim in EXACT_DIMS
+        exact = self.exp == 0 and f == 1 and self.info.dim in EXACT_DIMS
         half = Decimal(0) if exact else Decimal(5).scaleb(self.exp - 1)
         v = self.value
         lo, hi = v - half, (self.value_high if self.value_high is not None else v) + half
@@ -450,4 +450,18 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
             s = ""
     if post and (len(s) < 2 or verb_seen or s.endswith(verbs)):
         s = post
+    return _cut_at_verb(s)
+
+
+def _cut_at_verb(s: str) -> str:
+    """谋划布局重大产业项目 → 重大产业项目: the noun phrase after the last verb that introduces it."""
+    m = _split_verbs().match(re.sub(r"“[^”]*”", lambda m: "＿" * len(m.group()), s))
+    if m and len(s) - m.end() >= 2:
+        return s[m.end():]
     return s
+
+
+@lru_cache(maxsize=1)
+def _split_verbs():
+    verbs = sorted(lexicon()["subject_split_verbs"], key=len, reverse=True)
+    return re.compile("^.*(?:" + "|".join(map(re.escape, verbs)) + ")")

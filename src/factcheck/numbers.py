@@ -38,6 +38,7 @@ def parse_chinese(s: str) -> tuple[Decimal, int]:
     digit = None
     zero = False  # a 零 since the last unit: 一万零五 is 10005, 一万五 is 15000
     last_unit = 1
+    section_unit = 1  # the place of the last stated digit inside the current section (below 万)
     prev_big = None
     for c in s:
         if c in CN_DIGITS:
@@ -60,18 +61,21 @@ def parse_chinese(s: str) -> tuple[Decimal, int]:
             digit = None
             zero = False
             last_unit = u
+            section_unit = u
         else:
             u = CN_BIG[c]
             if digit:
                 section += digit
+                section_unit = 1
             if section == 0 and total == 0:
                 section = 1  # 万 alone
             if prev_big is not None and u >= prev_big:
                 total = (total + section) * u  # 万亿
-                last_unit = prev_big * u
+                last_unit = (last_unit if section == 0 else section_unit * prev_big) * u
             else:
                 total += section * u
-                last_unit = u
+                last_unit = section_unit * u  # 三千万 is stated to 10**7
+            section_unit = 1
             prev_big = u
             section = 0
             digit = None
