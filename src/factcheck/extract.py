@@ -18,9 +18,18 @@ INF = Decimal("Infinity")
 DEFAULT_APPROX = Decimal("0.05")
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-CANDIDATE = re.compile(r"百分之[零〇一二两三四五六七八九十百千点.\d]+|\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|[" + CN_NUM + "]+")
+CANDIDATE_ARABIC = r"百分之[零〇一二两三四五六七八九十百千点.\d]+|\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+CANDIDATE = re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+")
+
+
+@lru_cache(maxsize=1)
+def _candidates() -> re.Pattern:
+    """Arabic numbers always; Chinese numerals only when a unit, 余/多/几 or a range sign follows."""
+    firsts = "".join(sorted(set(u[0] for u in _units()[0]) | set("余多几-~～至到—")))
+    return re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+(?=[" + re.escape(firsts) + "])")
 RANGE_SEP = "-~～至到—"
 CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
+CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
 SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
@@ -31,6 +40,7 @@ LATER_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件�
 EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
 NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
+POST_CUT = re.compile("[" + re.escape("，,；;：:。！？!?、（）()《》【】\n") + "]|[^\u4e00-\u9fff“”]")
 STOP_AFTER = re.compile(r"总投资|投资总额|的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
 
 
@@ -74,11 +84,7 @@ class Claim:
 
     @property
     def classifier(self) -> str:
-        u = self.unit
-        for p in ("万亿", "千万", "百万", "十万", "万", "亿"):
-            if u.startswith(p) and len(u) > len(p):
-                return u[len(p):]
-        return u
+        return _classifier(self.unit)
 
     def interval(self, approx: Decimal = DEFAULT_APPROX, as_stated: bool = False) -> tuple[Decimal, Decimal]:
         """The values the stated figure admits, in the unit's base (元, 个, …; % as a fraction)."""
@@ -108,6 +114,15 @@ class Claim:
 
     def display(self) -> str:
         return self.text.replace("\n", "")
+
+
+@lru_cache(maxsize=1024)
+def _classifier(u: str) -> str:
+    """个 of 万个, 元 of 亿元: the unit without its magnitude."""
+    for p in ("万亿", "千万", "百万", "十万", "万", "亿"):
+        if u.startswith(p) and len(u) > len(p):
+            return u[len(p):]
+    return u
 
 
 def _last_place(v: Decimal) -> int:
@@ -145,17 +160,37 @@ def _lex():
     strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
     strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
     verbs = tuple(sorted(lx["verb_endings"], key=len, reverse=True))
-    return before, after, target, actual, time_re, strip_left, strip_right, verbs, tuple(lx["target_after"]), \
-        tuple(lx["back_references"])
+    before_re = re.compile("(?:" + "|".join(re.escape(w) for w, _ in before) + ")$")
+    after_re = re.compile("|".join(re.escape(w) for w, _ in after))
+    strip_left_re = re.compile("^(?:" + "|".join(map(re.escape, strip_left)) + ")")
+    strip_right_re = re.compile("(?:" + "|".join(map(re.escape, strip_right)) + ")$")
+    return dict(before), dict(after), target, actual, time_re, strip_left_re, strip_right_re, verbs, \
+        tuple(lx["target_after"]), tuple(lx["back_references"]), before_re, after_re
 
 
 class _Layout:
-    """Paragraph, sentence and segment boundaries of a normalized text."""
+    """Paragraph, sentence and segment boundaries of a normalized text, and the positions of the
+    words extraction looks back for: found once per article, then looked up by bisection."""
 
     def __init__(self, text: str):
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\n", text)]
         self.sent_starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
         self.seg_starts = [0] + [m.end() for m in re.finditer(r"[；;。！？!?]|\n\n", text)]
+
+    def prepare(self, text: str) -> None:
+        lx = _lex()
+        self.delims = [m.start() for m in CLAUSE_DELIM_RE.finditer(text)]
+        self.opens = [m.start() for m in re.finditer(r"[（(]", text)]
+        self.closes = [m.start() for m in re.finditer(r"[）)]", text)]
+        self.targets = [(m.start(), m.end()) for m in lx[2].finditer(text)]
+        self.target_starts = [a for a, _ in self.targets]
+        self.actuals = [m.start() for m in lx[3].finditer(text)]
+        self.times = [(m.start(), m.end(), m.group()) for m in lx[4].finditer(text)]
+        self.time_starts = [t[0] for t in self.times]
+        self.years = [(m.start(), m.group(1)) for m in YEAR_IN_TIME.finditer(text)]
+        self.year_starts = [y[0] for y in self.years]
+        self.sections = [(m.start(), m.group(1) or m.group(2)) for m in SECTION_YEAR.finditer(text)]
+        self.section_starts = [y[0] for y in self.sections]
 
     @staticmethod
     def index(starts: list[int], pos: int) -> int:
@@ -167,13 +202,15 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
     norm = norm or normalize(doc.text, doc.body_start)
     text = norm.text
     layout = _Layout(text)
+    layout.prepare(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
     claims: list[Claim] = []
     pending_threshold: str | None = None
     pos = 0
     n = len(text)
+    candidates = _candidates()
     while True:
-        m = CANDIDATE.search(text, pos)
+        m = candidates.search(text, pos)
         if not m:
             break
         pos = m.end()
@@ -262,22 +299,24 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
         return None
     if _inside_short_quote(text, s):
         return None
-    before, after = _lex()[:2]
+    lx = _lex()
+    before, after = lx[0], lx[1]
     # qualifiers before the number
-    for w, k in before:
-        if text.startswith(w, s - len(w)) and s - len(w) >= 0 and not _word_tail(text, s - len(w), w, raw):
-            if qualifier is None:
-                qualifier, qtext = k, w
-            break
+    mb = lx[10].search(text, max(0, s - 4), s)
+    if mb is not None:
+        w = mb.group()
+        if not _word_tail(text, s - len(w), w, raw) and qualifier is None:
+            qualifier, qtext = before[w], w
     # qualifiers after the unit; a threshold (1000万元以上重点项目 360个) qualifies the next claim
     threshold = None
-    for w, k in after:
-        if text.startswith(w, p):
-            if k == "lower" and w != "多" and _is_threshold(text, s, p + len(w)):
-                threshold = "__self__"
-            elif qualifier in (None, "approx") or k == "approx":
-                qualifier, qtext = (k if k != "lower" or qualifier != "lower_bounded" else qualifier), w
-            break
+    ma = lx[11].match(text, p)
+    if ma is not None:
+        w = ma.group()
+        k = after[w]
+        if k == "lower" and w != "多" and _is_threshold(text, s, p + len(w)):
+            threshold = "__self__"
+        elif qualifier in (None, "approx") or k == "approx":
+            qualifier, qtext = (k if k != "lower" or qualifier != "lower_bounded" else qualifier), w
     if chinese and set(raw) <= MAGNITUDE_ONLY and qualifier is None:
         qualifier, qtext = "approx", text[s - 1]
     ostart, oend = norm.span(s, p)
@@ -346,78 +385,86 @@ def _is_threshold(text: str, s: int, after: int) -> bool:
 
 
 def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None:
-    _, _, target, actual, time_re, strip_left, strip_right, verbs, target_after, back_refs = _lex()
+    lx = _lex()
+    back_refs = lx[9]
     s = c.nstart
-    c.para = layout.index(layout.para_starts, s)
-    c.sent = layout.index(layout.sent_starts, s)
-    c.seg = layout.index(layout.seg_starts, s)
+    bis = bisect.bisect_right
+    c.para = bis(layout.para_starts, s) - 1
+    c.sent = bis(layout.sent_starts, s) - 1
+    c.seg = bis(layout.seg_starts, s) - 1
     sent_start = layout.sent_starts[c.sent]
+    para_start = layout.para_starts[c.para]
     # clause: back to the previous delimiter or the previous claim's end
-    k = s - 1
-    prev_end = claims[-1].nend if claims and claims[-1].sent == c.sent else sent_start
-    while k >= prev_end and text[k] not in CLAUSE_DELIMS:
-        k -= 1
-    c.clause_start = k + 1
-    pre = text[k + 1:s]
-    if claims and claims[-1].sent == c.sent and claims[-1].post and pre.startswith(claims[-1].post) \
-            and claims[-1].nend >= c.clause_start and claims[-1].subject == claims[-1].post:
-        pre = pre[len(claims[-1].post):]  # 32个部门1217个事项: 部门 belongs to 32个
+    same_sent = bool(claims) and claims[-1].sent == c.sent
+    prev_end = claims[-1].nend if same_sent else sent_start
+    d = bis(layout.delims, s - 1) - 1
+    k = layout.delims[d] if d >= 0 else -1
+    c.clause_start = max(k + 1, prev_end)
+    pre = text[c.clause_start:s]
+    last = claims[-1] if same_sent else None
+    if last is not None and last.post and pre.startswith(last.post) and last.nend >= c.clause_start \
+            and last.subject == last.post:
+        pre = pre[len(last.post):]  # 32个部门1217个事项: 部门 belongs to 32个
     if c.qualifier_text and pre.endswith(c.qualifier_text) and c.qualifier not in ("lower_bounded",):
         pre = pre[: -len(c.qualifier_text)]
     c.pre = pre
-    # parentheses
-    o, cl = text.rfind("（", sent_start, s), text.rfind("）", sent_start, s)
-    o2, cl2 = text.rfind("(", sent_start, s), text.rfind(")", sent_start, s)
-    c.in_paren = o > cl or o2 > cl2
+    # parentheses: an opening one since the sentence start that is not closed yet
+    o = bis(layout.opens, s - 1) - 1
+    if o >= 0 and layout.opens[o] >= sent_start:
+        cl = bis(layout.closes, s - 1) - 1
+        c.in_paren = cl < 0 or layout.closes[cl] < layout.opens[o]
     # noun after the unit
     p = c.nend
-    while p < len(text) and text[p] in "以上下内左右及多":
+    n = len(text)
+    while p < n and text[p] in "以上下内左右及多":
         p += 1
-    m = STOP_AFTER.search(text, p, min(len(text), p + 12))
-    end = m.start() if m else min(len(text), p + 8)
+    m = STOP_AFTER.search(text, p, min(n, p + 12))
+    end = m.start() if m else min(n, p + 8)
     post = text[p:end]
-    cut = next((i for i, ch in enumerate(post) if ch in CLAUSE_DELIMS or not ("\u4e00" <= ch <= "\u9fff" or ch in "“”")), len(post))
-    c.post = post[:cut].replace("“", "").replace("”", "")[:8]
-    e = c.nend
-    while e < len(text) and text[e] not in CLAUSE_DELIMS:
-        e += 1
+    cut = POST_CUT.search(post)
+    c.post = post[: cut.start() if cut else len(post)].replace("“", "").replace("”", "")[:8]
+    d = bis(layout.delims, c.nend - 1)
+    e = layout.delims[d] if d < len(layout.delims) else n
     c.clause = text[c.clause_start:e]
-    c.subject = subject_of(c.pre, c.post, strip_left, strip_right, verbs)
+    c.subject = subject_of(c.pre, c.post, lx[5], lx[6], lx[7])
     # modality: a target word earlier in the sentence, not cancelled by an actual word after it
-    head = text[sent_start:s]
-    t = None
-    for t in target.finditer(head):
-        pass
-    if t is not None:
-        a = None
-        for a in actual.finditer(head, t.end()):
-            pass
-        if a is None:
+    t = bis(layout.target_starts, s - 1) - 1
+    while t >= 0 and layout.targets[t][1] > s:
+        t -= 1
+    if t >= 0 and layout.targets[t][0] >= sent_start:
+        a = bis(layout.actuals, s - 1) - 1
+        if a < 0 or layout.actuals[a] < layout.targets[t][1]:
             c.modality = "target"
-    tail = c.clause[c.nend - c.clause_start:]
-    if any(w in tail[:12] for w in target_after):
+    tail = c.clause[c.nend - c.clause_start:c.nend - c.clause_start + 12]
+    if any(w in tail for w in lx[8]):
         c.modality = "target"
     # time: the last time expression in the sentence before the number, else in the paragraph
-    para_start = layout.para_starts[c.para]
+    i = bis(layout.time_starts, s - 1) - 1
+    while i >= 0 and layout.times[i][1] > s:
+        i -= 1
     tm = None
-    for tm in time_re.finditer(text, sent_start, s):
-        pass
-    if tm is None:
+    if i >= 0 and layout.times[i][0] >= sent_start:
+        tm = layout.times[i][2]
+    else:
         # a time stated earlier in the paragraph carries over, unless it refers back (上年, 去年同期)
-        for m in time_re.finditer(text, para_start, sent_start):
-            if not m.group().startswith(back_refs):
-                tm = m
-    c.time = tm.group() if tm else None
-    if c.time and not c.time[0].isdigit() and not c.time.startswith(back_refs + ("过去",)):
+        while i >= 0 and layout.times[i][0] >= para_start:
+            if not layout.times[i][2].startswith(back_refs):
+                tm = layout.times[i][2]
+                break
+            i -= 1
+    c.time = tm
+    if tm and not tm[0].isdigit() and not tm.startswith(back_refs + ("过去",)):
         # 全年 / 今年一季度 under a paragraph that names its year (【回眸2023】 …): that year
         year = None
-        for m in YEAR_IN_TIME.finditer(text, para_start, s):
-            year = m.group(1)
+        y = bis(layout.year_starts, s - 1) - 1
+        if y >= 0 and layout.years[y][0] >= para_start:
+            year = layout.years[y][1]
         if year is None:  # a section heading with a year (【回眸2023】, ## 2024年) governs what follows it
-            for m in SECTION_YEAR.finditer(text, 0, para_start):
-                year = m.group(1) or m.group(2)
+            y = bis(layout.section_starts, para_start - 1) - 1
+            if y >= 0:
+                year = layout.sections[y][1]
         if year:
-            rest = c.time[2:] if c.time.startswith(("今年", "全年")) else c.time
+            rest = tm[2:] if tm.startswith(("今年", "全年")) else tm
             c.time = f"{year}年{rest}"
 
 
@@ -432,22 +479,19 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
     if "、" in s:
         s = ""
     verb_seen = bool(verbs) and s.endswith(verbs)
-    changed = True
-    while changed and s:
-        changed = False
+    for _ in range(8):
         verb_seen = verb_seen or (bool(verbs) and s.endswith(verbs))
-        for w in strip_left:
-            if s.startswith(w) and len(s) > len(w):
-                s = s[len(w):]
-                changed = True
-                break
-        for w in strip_right:
-            if s.endswith(w) and len(s) > len(w):
-                s = s[: -len(w)]
-                changed = True
-                break
-        if s in strip_left or s in strip_right:
+        ml = strip_left.match(s)
+        if ml and ml.end() < len(s):
+            s = s[ml.end():]
+            continue
+        mr = strip_right.search(s)
+        if mr and mr.start() > 0:
+            s = s[: mr.start()]
+            continue
+        if ml or mr:
             s = ""
+        break
     if post and (len(s) < 2 or verb_seen or s.endswith(verbs)):
         s = post
     return _cut_at_verb(s)

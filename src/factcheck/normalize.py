@@ -97,9 +97,11 @@ def normalize(text: str, start: int = 0) -> Normalized:
         j = i
         while j + 1 < len(lines) and not blank[j + 1]:
             j += 1
+        top = sorted((widths[m] for m in range(i, j + 1)), reverse=True)[:2]
         for k in range(i, j + 1):
-            others = [widths[m] for m in range(i, j + 1) if m != k]
-            block_max[k] = max(others) if others else (file_width or 0)
+            # the widest other line of the block (the line itself may be the widest)
+            other = top[1] if widths[k] == top[0] and len(top) > 1 else (top[0] if len(top) > 1 else 0)
+            block_max[k] = other if j > i else (file_width or 0)
         i = j + 1
 
     def full(k: int) -> bool:

@@ -19,14 +19,15 @@ def _tables():
     syn_re = re.compile("|".join(sorted(map(re.escape, syn), key=len, reverse=True))) if syn else None
     verbs = sorted(lx["subject_split_verbs"], key=len, reverse=True)
     verb_re = re.compile("^.*(?:" + "|".join(map(re.escape, verbs)) + ")")
-    strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
-    strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
+    strip_left = re.compile("^(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_left"], key=len, reverse=True))) + ")")
+    strip_right = re.compile("(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_right"], key=len, reverse=True))) + ")$")
     return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"]), set(lx["set_subjects"])
 
 
 PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:区|县|市)(?=[\u4e00-\u9fff]{2})")
 
 
+@lru_cache(maxsize=65536)
 def normalize_subject(s: str, threshold: str | None = None) -> str:
     syn, syn_re, verb_re, strip_left, strip_right, _, _ = _tables()
     if threshold:
@@ -41,17 +42,16 @@ def normalize_subject(s: str, threshold: str | None = None) -> str:
         s = s[m.end():]
     s = PLACE.sub("", s)
     s = s.replace("“", "").replace("”", "")
-    changed = True
-    while changed and s:
-        changed = False
-        for w in strip_left:
-            if s.startswith(w) and len(s) > len(w):
-                s, changed = s[len(w):], True
-                break
-        for w in strip_right:
-            if s.endswith(w) and len(s) > len(w):
-                s, changed = s[: -len(w)], True
-                break
+    for _ in range(8):
+        ml = strip_left.match(s)
+        if ml and ml.end() < len(s):
+            s = s[ml.end():]
+            continue
+        mr = strip_right.search(s)
+        if mr and mr.start() > 0:
+            s = s[: mr.start()]
+            continue
+        break
     if syn_re is not None:
         s = syn_re.sub(lambda m: syn[m.group()], s)
     return s
