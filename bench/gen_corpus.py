@@ -391,10 +391,11 @@ class Article:
         blocks = list(self.BLOCKS)
         r.shuffle(blocks)
         while size < target:
-            if blocks and r.random() < 0.75:
+            # like the seeds: most of an article is narrative, with a few figure-dense paragraphs
+            if blocks and r.random() < BLOCK_SHARE:
                 new = getattr(self, blocks.pop())()
             else:
-                new = [self.prose()]
+                new = [self.prose() + self.prose() + (self.prose() if r.random() < 0.5 else "")]
             if r.random() < 0.12:
                 pars.append((True, self.heading()))
             for p in new:
@@ -432,6 +433,9 @@ class Article:
             md = r.random() < 0.2
             out = [("## " + p if md and h else p) for h, p in pars]
         return ("\n" if r.random() < 0.5 else "") + sep.join(out) + "\n"
+
+
+BLOCK_SHARE = 0.2  # chance that the next paragraph is a figure block rather than narrative
 
 
 def generate(outdir, n=10000, seed=1):

@@ -152,9 +152,8 @@ def normalize(text: str, start: int = 0) -> Normalized:
 def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:
     if MD_BLOCK.match(prev) and (prev.lstrip().startswith("#") or blank_between) or MD_BLOCK.match(nxt):
         return False
-    prev, nxt = prev.translate(FOLD), nxt.translate(FOLD)
-    head = nxt.lstrip()[:1]
-    tail = prev.rstrip()[-1:]
+    head = nxt.lstrip()[:1].translate(FOLD)
+    tail = prev.rstrip()[-1:].translate(FOLD)
     if tail in NUMERIC_END and head in UNIT_START and (tail.isdigit() or tail in "万亿"):
         return True
     if _terminal(prev):
