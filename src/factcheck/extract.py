@@ -261,6 +261,8 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
     # range: 3-5个, 三至五个
     if p < len(text) and text[p] in RANGE_SEP and not percent_words:
         m2 = CANDIDATE.match(text, p + 1)
+        if m2 and set(m2.group()) <= MAGNITUDE_ONLY:
+            m2 = None  # 3-万元: a bare magnitude is not the end of a range
         if m2:
             try:
                 hv, hexp = (parse_arabic(m2.group()) if m2.group()[0].isdigit() else parse_chinese(m2.group()))
