@@ -120,6 +120,13 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         _fail(f"--approx-tolerance must be a number from 0 to 1, got {tol!r}")
+    if baseline:  # a bad baseline fails before the run, not after it
+        from factcheck.suppress import read_baseline
+
+        try:
+            read_baseline(baseline)
+        except (OSError, ValueError) as e:
+            _fail(f"cannot read baseline {baseline}: {getattr(e, 'strerror', None) or e}")
     if select or ignore or cfg.get("per_file_ignores"):
         select, ignore = _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg)
     rules = _load_rules(rule_dirs, select, ignore)

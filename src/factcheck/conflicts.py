@@ -64,6 +64,7 @@ def find_conflicts(rules, results, approx) -> list[Check]:
     for gk, members in groups.items():
         if len(members) < 2:
             continue
+        members.sort(key=lambda m: (m[0].path, m[0].start))  # the same pairs whatever the order of the paths
         ref, ref_period, is_set = members[0]
         for c, period, _ in members[1:]:
             if c.path == ref.path or not same_fact(ref, c, rule.p.max_ratio):

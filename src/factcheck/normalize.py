@@ -23,7 +23,7 @@ TERMINAL = set("。！？!?；;：:…—")
 CLOSERS = "”’」』）)】》\"' "
 UNIT_START = set("元万亿千百个项家户人名条件次套栋支批座所台辆场处间张份天小年月%‰亩平公吨米倍箱余多")
 NUMERIC_END = set("0123456789.万亿千百十余多")
-MD_BLOCK = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s)")
+MD_BLOCK = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s|<!--)")
 WS_RUN = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\f\v]+")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 _FULLWIDTH_COMMA_IN_NUMBER = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
@@ -150,7 +150,7 @@ def normalize(text: str, start: int = 0) -> Normalized:
 
 
 def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:
-    if MD_BLOCK.match(prev) and (prev.lstrip().startswith("#") or blank_between) or MD_BLOCK.match(nxt):
+    if MD_BLOCK.match(prev) and (prev.lstrip().startswith(("#", "<!--")) or blank_between) or MD_BLOCK.match(nxt):
         return False
     head = nxt.lstrip()[:1].translate(FOLD)
     tail = prev.rstrip()[-1:].translate(FOLD)

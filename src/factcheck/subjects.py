@@ -24,6 +24,8 @@ def _tables():
     return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"]), set(lx["set_subjects"])
 
 
+# a percentage whose subject only says it is a change (比上年增长5.8%) names no fact of its own
+CHANGE_ONLY = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|环比|比上年同期|较上年同期)?(?:增长|下降|提高|增加|减少|降低|上升|回落)?")
 PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:区|县|市)(?=[\u4e00-\u9fff]{2})")
 
 
@@ -86,7 +88,7 @@ def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bo
             return None
         anchor_key = f"{format(anchor.value.normalize(), 'f')}{anchor.classifier}{a_subj}"
         return (subj or "?", anchor_key, c.dim, "", "set")
-    if len(subj) < min_len or is_generic(subj):
+    if len(subj) < min_len or is_generic(subj) or (c.unit in ("%", "‰") and CHANGE_ONLY.fullmatch(subj)):
         return None
     cls = c.classifier if c.dim == "[count]" else c.unit if c.unit in ("%", "‰") else ""
     if cls in ("个", "项", "件"):

@@ -119,10 +119,11 @@ def render_text(report, lines: dict, color: bool = False, show_ok: bool = False)
     for path in sorted(by_file):
         out.append(_c(color, "bold", path))
         for chk in by_file[path]:
-            first = chk.claims[0]
+            first = chk.claims[0] if chk.claims else None
             label = chk.severity if chk.status == "discrepancy" else chk.status
             color_name = chk.severity if chk.status == "discrepancy" else chk.status
-            out.append(f"{first.path}:{first.line}:{first.column}: {_c(color, color_name, label)} "
+            where = f"{first.path}:{first.line}:{first.column}" if first else "factcheck"
+            out.append(f"{where}: {_c(color, color_name, label)} "
                        f"{_c(color, 'bold', chk.rule)} [{chk.name}] {chk.message}")
             if chk.status == "discrepancy":
                 out.extend(_frame(chk.claims, lines, color))

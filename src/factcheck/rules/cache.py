@@ -56,6 +56,7 @@ class RuleSpec:
         self.severity, self.window = data["severity"], data["window"]
         self.formula, self.message = data["formula"], data["message"]
         self.ok_message = data.get("ok_message", "{arithmetic}")
+        self.plausible_ratio = data.get("plausible_ratio", 2.0)
         self.path = data["path"]
         self.params = data["params"]
         self.docs = SimpleNamespace(**data["docs"])

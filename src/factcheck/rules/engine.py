@@ -112,8 +112,22 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
     except (ZeroDivisionError, ArithmeticError) as e:
         return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable",
                      f"cannot verify {_describe(rule, g)}: {e}", claims, note=g.note)
+    if not ok and rule.kind not in ("repeat", "conflict") and not _plausible(left, right, rule.plausible_ratio):
+        msg = (f"cannot verify {_describe(rule, g)}: the figures found for it give "
+               f"{fmt(right.mid.quantize(Decimal('0.01')))} against the stated {fmt(left.mid)}, too far apart to be "
+               f"its operands")
+        return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note,
+                     details={"formula": formula.source, "implausible": True})
     arith, stated, recomputed = arithmetic(rule, g, formula, env, ok)
-    miss = fmt(left.gap(right).quantize(Decimal("0.0001"))) if not ok and not left.gap(right).is_infinite() else None
+    miss = None
+    if not ok and not left.gap(right).is_infinite():
+        ref = next(c for _, c in claims)
+        gap = left.gap(right)
+        if not is_pct(ref) and ref.info.dim != "[percentage_point]":
+            gap = gap / ref.info.factor  # in the unit the figure is stated in (亿元, 万人)
+            miss = f"{fmt(gap.quantize(Decimal('0.0001')))}{ref.unit}"
+        else:
+            miss = f"{fmt(gap.quantize(Decimal('0.0001')))}{'个百分点' if is_pct(ref) else ref.unit}"
     values = {"arithmetic": arith, "stated": stated, "recomputed": recomputed, "miss": miss or "0",
               "relation": formula.source}
     for role, v in g.roles.items():
@@ -126,6 +140,19 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
     return Check(rule.id, rule.name, rule.kind, rule.severity, "ok" if ok else "discrepancy", message, claims,
                  stated=stated, recomputed=recomputed, tolerance=tol, miss=miss, note=g.note,
                  details={"formula": formula.source})
+
+
+def _plausible(stated: Interval, recomputed: Interval, ratio) -> bool:
+    """Whether a failing relation is a slip in a figure rather than figures that do not belong together."""
+    if stated.hi == INF:
+        return True
+    a = abs(stated.mid)
+    # the nearest value the recomputed side admits (38 / 82个以上 admits anything up to 46.3%)
+    b = abs(min(max(stated.mid, recomputed.lo), recomputed.hi))
+    if a == 0 or b == 0:
+        return True
+    r = Decimal(str(ratio))
+    return a / r <= b <= a * r
 
 
 def _describe(rule, g: Group) -> str:

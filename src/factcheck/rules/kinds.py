@@ -15,6 +15,7 @@ from factcheck.extract import Claim
 from factcheck.lexicon import lexicon
 
 PCT_UNITS = ("%", "‰")
+FROM_WORDS = re.compile(r"(?:由|从|比|较)(?:上年|去年|上一年|年初|同期)?(?:末|底|同期)?的?$|(?:上年|去年)(?:末|底|同期)?的?$")
 STEP_FROM = re.compile(r"(?:由|从)(?:上年|去年|上一年|年初)?(?:末|底)?的?$")
 SHARE_STEP = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
 
@@ -479,9 +480,11 @@ def pp_diff(rule, art: Article):
         if len(pcts) < 2:
             yield Group({"diff": c}, unverifiable="the two percentages are not both stated in the sentence")
             continue
-        a, b = pcts[-2], pcts[-1]
-        if down:
-            a, b = b, a
+        # a is the earlier figure (由/从/比上年…的 A%), b the later one; diff == b - a when it rose
+        x, y = pcts[-2], pcts[-1]
+        earlier = next((z for z in (x, y) if FROM_WORDS.search(z.pre)), x)
+        later = y if earlier is x else x
+        a, b = (later, earlier) if down else (earlier, later)
         yield Group({"a": a, "b": b, "diff": c}, note="down" if down else "up")
 
 

@@ -94,6 +94,9 @@ class Rule(Strict):
     formula: str
     message: str = Field(min_length=1)
     ok_message: str = "{arithmetic}"
+    # a recomputed value more than this factor away from the stated one means the figures bound to
+    # the rule are not its operands: the check is reported as unverifiable, not as a discrepancy
+    plausible_ratio: float = Field(2.0, gt=1)
     docs: Docs
     examples: Examples
     path: str = ""

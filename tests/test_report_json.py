@@ -1,0 +1,116 @@
+"""--format json: the reviewer's report. Pure, deterministic, valid against its JSON Schema, whose
+copy in the repository (src/factcheck/report/schema.json) is current.
+
+FACTCHECK_UPDATE_GOLDEN=1 rewrites the schema copy (as it rewrites the golden files)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from factcheck import __version__
+from factcheck.cli import main
+from factcheck.report.model import Report
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_COPY = ROOT / "src" / "factcheck" / "report" / "schema.json"
+BAD = "全区共有重大产业项目69个。其中，沿嵩山路项目22个，沿大学路项目29个，沿京广路项目19个。\n"
+GOOD = BAD.replace("69个", "70个")
+
+
+def runner() -> CliRunner:
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:
+        return CliRunner()
+
+
+def schema_text() -> str:
+    return json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def test_schema_copy_is_current():
+    if os.environ.get("FACTCHECK_UPDATE_GOLDEN") == "1":
+        SCHEMA_COPY.write_text(schema_text(), encoding="utf-8")
+    assert SCHEMA_COPY.read_text(encoding="utf-8") == schema_text(), (
+        "src/factcheck/report/schema.json is stale: run `factcheck schema > src/factcheck/report/schema.json` "
+        "(and bump SCHEMA_VERSION in report/model.py if the change is not backward compatible)")
+
+
+def test_schema_command_prints_the_schema():
+    r = runner().invoke(main, ["schema"])
+    assert r.exit_code == 0
+    assert r.stdout == schema_text()
+    assert json.loads(r.stdout)["title"] == "Report"
+
+
+@pytest.fixture()
+def articles(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.txt").write_text(BAD, encoding="utf-8")
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    return tmp_path
+
+
+def run_json(*args) -> tuple[int, str]:
+    r = runner().invoke(main, [*args, "--format", "json", "--no-progress"])
+    return r.exit_code, r.stdout
+
+
+def test_report_content(articles):
+    code, out = run_json("good.txt", "bad.txt")
+    assert code == 1
+    data = json.loads(out)
+    jsonschema.validate(data, json.loads(SCHEMA_COPY.read_text(encoding="utf-8")))
+    Report.model_validate(data)  # the model accepts its own output
+    assert data["schema_version"] == "1.0"
+    assert data["tool"] == {"name": "factcheck", "version": __version__}
+    cfg = data["configuration"]
+    assert cfg["fail_on"] == "error" and "FC101" in cfg["rules"] and cfg["approx_tolerance"] == "0.05"
+    assert [f["path"] for f in data["files"]] == ["bad.txt", "good.txt"]  # sorted
+    assert {c["path"] for c in data["claims"]} == {"bad.txt", "good.txt"}
+    statuses = {(c["rule"], c["claims"][0]["path"], c["status"]) for c in data["checks"]}
+    assert ("FC101", "bad.txt", "discrepancy") in statuses
+    assert ("FC101", "good.txt", "ok") in statuses  # passing checks are in the report too
+    disc = next(c for c in data["checks"] if c["status"] == "discrepancy")
+    assert disc["stated"] and disc["recomputed"] and disc["fingerprint"]
+    assert [c["role"] for c in disc["claims"]][0] == "total"
+    s = data["summary"]
+    assert s["files"] == 2 and s["claims"] == len(data["claims"]) and s["checks"] == len(data["checks"])
+    assert s["ok"] + sum(s["discrepancies"].values()) + s["unverifiable"] == s["checks"]
+
+
+def test_seeds_report_has_every_kind_of_check(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out = run_json("seeds/")
+    data = json.loads(out)
+    jsonschema.validate(data, json.loads(SCHEMA_COPY.read_text(encoding="utf-8")))
+    assert {c["status"] for c in data["checks"]} <= {"ok", "discrepancy", "unverifiable"}
+    assert {"ok", "discrepancy"} <= {c["status"] for c in data["checks"]}
+    assert code == (1 if data["summary"]["discrepancies"]["error"] else 0)
+
+
+def test_same_input_gives_byte_identical_output(articles):
+    first = run_json("good.txt", "bad.txt")[1]
+    assert run_json("good.txt", "bad.txt")[1] == first
+    folder = run_json(".")[1]
+    assert folder == run_json(".")[1]
+    paths = [f["path"] for f in json.loads(folder)["files"]]
+    assert paths == [f["path"] for f in json.loads(first)["files"]] == ["bad.txt", "good.txt"]
+
+
+def test_parallel_run_gives_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for i in range(12):  # more than 8 files: the run uses worker processes
+        (tmp_path / f"{i:02d}.txt").write_text(BAD if i % 3 == 0 else GOOD, encoding="utf-8")
+    (tmp_path / "x.txt").write_text("二七区有效运作产业项目97个、总投资1352亿元。\n", encoding="utf-8")
+    serial = run_json(".", "--jobs", "1")
+    parallel = run_json(".", "--jobs", "2")
+    assert serial[0] == parallel[0] == 1
+    assert serial[1] == parallel[1]
+    assert json.loads(serial[1])["summary"]["discrepancies"]["error"] == 4
