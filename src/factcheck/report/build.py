@@ -1,11 +1,38 @@
-"""Turn a run's results into the report model (deterministic ordering, every check kept)."""
+"""Turn a run's results into the report (deterministic ordering, every check kept).
+
+The report is plain data with the field names of the pydantic model in report/model.py, which is
+its schema (`factcheck schema`) and validates it in the tests; building it does not import pydantic,
+which would cost a run a tenth of a second of start-up.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from factcheck import __version__
-from factcheck.report.model import (CheckClaim, CheckOut, ClaimOut, ErrorOut, FileOut, Report, Summary, Tool)
+
+SCHEMA_VERSION = "1.0"
+
+
+class Obj(dict):
+    """A JSON-ready mapping whose keys read as attributes (report.summary.files)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def model_dump(self, mode: str = "json") -> dict:
+        return self
+
+
+def _construct(**fields) -> Obj:
+    return Obj(fields)
+
+
 
 
 def claim_dict(c) -> dict:
@@ -22,36 +49,36 @@ def fingerprint(chk) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> Report:
+def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> Obj:
     files = sorted(run.files, key=lambda r: r.path)
     all_checks = checks if checks is not None else [c for r in files for c in r.checks] + list(run.conflicts)
     all_checks.sort(key=lambda c: c.sort_key())
-    claims = [ClaimOut.model_construct(**claim_dict(c)) for r in files for c in sorted(r.claims, key=lambda c: c.start)]
+    claims = [Obj(claim_dict(c)) for r in files for c in sorted(r.claims, key=lambda c: c.start)]
     check_out = []
     for chk in all_checks:
-        cc = [CheckClaim.model_construct(role=role, **claim_dict(c)) for role, c in chk.claims]
-        check_out.append(CheckOut.model_construct(
+        cc = [Obj(claim_dict(c), role=role) for role, c in chk.claims]
+        check_out.append(_construct(
             rule=chk.rule, name=chk.name, kind=chk.kind, severity=chk.severity, status=chk.status,
             message=chk.message, stated=chk.stated, recomputed=chk.recomputed, tolerance=chk.tolerance,
             miss=chk.miss, note=chk.note, details=dict(sorted(chk.details.items())), fingerprint=fingerprint(chk),
             claims=cc))
-    errors = sorted([ErrorOut.model_construct(path=e.path, reason=e.reason) for e in run.input_errors] +
-                    [ErrorOut.model_construct(path=r.path, reason=r.error) for r in files if r.error],
+    errors = sorted([_construct(path=e.path, reason=e.reason) for e in run.input_errors] +
+                    [_construct(path=r.path, reason=r.error) for r in files if r.error],
                     key=lambda e: (e.path, e.reason))
     per_file = {}
     for chk in all_checks:
         per_file[chk.path] = per_file.get(chk.path, 0) + 1
-    file_out = [FileOut.model_construct(path=r.path, chars=r.chars, claims=len(r.claims),
+    file_out = [_construct(path=r.path, chars=r.chars, claims=len(r.claims),
                                         checks=per_file.get(r.path, 0), encoding=None,
                                         meta=dict(sorted(r.meta.items())), error=r.error) for r in files]
     disc = {"error": 0, "warning": 0, "info": 0}
     for c in all_checks:
         if c.status == "discrepancy":
             disc[c.severity] += 1
-    summary = Summary.model_construct(
+    summary = _construct(
         files=len(files), claims=len(claims), checks=len(all_checks),
         ok=sum(c.status == "ok" for c in all_checks), discrepancies=disc,
         unverifiable=sum(c.status == "unverifiable" for c in all_checks), errors=len(errors), suppressed=suppressed)
-    return Report.model_construct(schema_version="1.0", tool=Tool.model_construct(name="factcheck", version=__version__),
+    return _construct(schema_version=SCHEMA_VERSION, tool=_construct(name="factcheck", version=__version__),
                                   configuration=configuration, files=file_out, claims=claims, checks=check_out,
                                   errors=errors, summary=summary)
