@@ -445,6 +445,10 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     while i >= 0 and layout.times[i][1] > s:
         i -= 1
     tm = None
+    # a back-reference (比上年增加, 上年同期为) dates only the figure of its own clause
+    while i >= 0 and layout.times[i][0] >= sent_start and layout.times[i][2].startswith(back_refs) \
+            and layout.times[i][0] < c.clause_start:
+        i -= 1
     if i >= 0 and layout.times[i][0] >= sent_start:
         tm = layout.times[i][2]
     else:

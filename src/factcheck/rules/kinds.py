@@ -15,6 +15,7 @@ from factcheck.extract import Claim
 from factcheck.lexicon import lexicon
 
 PCT_UNITS = ("%", "‰")
+EARLIER_WORDS = re.compile(r"由|从|上年|去年|上一年|同期|年初")
 FROM_WORDS = re.compile(r"(?:由|从|比|较)(?:上年|去年|上一年|年初|同期)?(?:末|底|同期)?的?$|(?:上年|去年)(?:末|底|同期)?的?$")
 STEP_FROM = re.compile(r"(?:由|从)(?:上年|去年|上一年|年初)?(?:末|底)?的?$")
 SHARE_STEP = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
@@ -325,12 +326,14 @@ def _named_whole(art: Article, part: Claim, ref: str, c: Claim) -> Claim | None:
             and not is_back_reference(x)]
     nref = normalize_subject(ref)
     named = [x for x in same if ref in x.clause or (len(nref) >= 2 and nref in normalize_subject(x.subject))]
+    named = [x for x in named if not (x.value == part.value and x.unit == part.unit)]  # not the part restated
+    literal = bool(named)
     if not named and any(h in ref for h in TARGET_HEADS):
         head = next(h for h in TARGET_HEADS if h in ref)
         named = [x for x in same if head in x.clause or x.modality == "target" and subjects_match(x, part)]
         if not named:
             named = [x for x in same if subjects_match(x, part) and x.value != part.value]
-    if any(h in ref for h in TARGET_HEADS):
+    if any(h in ref for h in TARGET_HEADS) and not literal:
         # 完成年度目标的113.9%: the target itself, stated with the same subject, not the result again
         targets = [x for x in same if x.modality == "target" and subjects_match(x, part)]
         named = [x for x in named + targets if x.value != part.value] or named
@@ -482,7 +485,7 @@ def pp_diff(rule, art: Article):
             continue
         # a is the earlier figure (由/从/比上年…的 A%), b the later one; diff == b - a when it rose
         x, y = pcts[-2], pcts[-1]
-        earlier = next((z for z in (x, y) if FROM_WORDS.search(z.pre)), x)
+        earlier = next((z for z in (x, y) if EARLIER_WORDS.search(z.pre)), x)
         later = y if earlier is x else x
         a, b = (later, earlier) if down else (earlier, later)
         yield Group({"a": a, "b": b, "diff": c}, note="down" if down else "up")
