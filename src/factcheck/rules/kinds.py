@@ -17,6 +17,9 @@ from factcheck.lexicon import lexicon
 PCT_UNITS = ("%", "‰")
 EARLIER_WORDS = re.compile(r"由|从|上年|去年|上一年|同期|年初")
 FROM_WORDS = re.compile(r"(?:由|从|比|较)(?:上年|去年|上一年|年初|同期)?(?:末|底|同期)?的?$|(?:上年|去年)(?:末|底|同期)?的?$")
+WHOLE_WORDS = re.compile(r"^(?:全部|全体|所有|全市|全县|全区|全省|全)|(?:总量|总数|总额|总和|总体|合计)$")
+INNER_LEAD = re.compile(r"(?:占|完成|完成了|为|达到|相当于)[^，,。；;]{0,12}$")
+BARE_SHARE = re.compile(r"占(?:比)?(?:为|达|达到|约)?$")
 STEP_FROM = re.compile(r"(?:由|从)(?:上年|去年|上一年|年初)?(?:末|底)?的?$")
 SHARE_STEP = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
 
@@ -244,6 +247,7 @@ def share(rule, art: Article):
     pats = [re.compile(x) for x in p.patterns]
     claims = art.claims
     step_ref: dict[int, str] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
+    last_whole: dict[int, Claim] = {}  # 教育支出占…的19.8%，卫生健康支出占10.2%: the same whole
     for i, c in enumerate(claims):
         if not is_pct(c):
             continue
@@ -264,8 +268,15 @@ def share(rule, art: Article):
         if m is None and i >= 1 and claims[i - 1].sent == c.sent:
             w = claims[i - 1]
             between = art.text[w.nend:c.nstart]
-            if between in ("的", "的比重为", "的比例为", "的比重", "的比例") and "占" in art.text[max(0, w.nstart - 12):w.nstart]:
-                inner = w
+            if between in ("的", "的比重为", "的比例为", "的比重", "的比例") and \
+                    INNER_LEAD.search(art.text[max(w.clause_start, w.nstart - 14):w.nstart]):
+                inner = w  # 占全年计划350亿元的29.4%, 完成年度目标5万人的114.8%
+        if m is None and inner is None and BARE_SHARE.search(head) and c.sent in last_whole:
+            sub = head[: head.rfind("占")].lstrip("，,；;。其中 ")
+            part = _part_by_subject(art, sub, c) if sub else None
+            if part is not None:
+                yield Group({"part": part, "whole": last_whole[c.sent], "pct": c}, note="whole of the share before it")
+            continue
         if m is None and inner is None:
             if SHARE_STEP.search(head) and c.sent in step_ref:
                 sub, ref = step_ref.pop(c.sent)
@@ -303,6 +314,7 @@ def share(rule, art: Article):
             what = f"“{ref}”" if ref else "the whole"
             yield Group({"part": part, "pct": c}, unverifiable=f"{what} is not stated as a figure in the article")
         else:
+            last_whole[c.sent] = whole
             yield Group({"part": part, "whole": whole, "pct": c}, note=f"whole: {ref or whole.subject or whole.post}")
 
 
@@ -313,9 +325,19 @@ def _part_by_subject(art: Article, sub: str, c: Claim) -> Claim | None:
     if len(want) < 2:
         return None
     cands = [x for x in art.claims if not is_pct(x) and x.index < c.index and not is_back_reference(x)
-             and (want in normalize_subject(x.subject) or normalize_subject(x.subject) in want)
-             and len(normalize_subject(x.subject)) >= 2]
+             and _similar(want, normalize_subject(x.subject))]
     return cands[-1] if cands else None
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two subject phrases name the same thing: one contains the other, or they share most bigrams
+    (产业项目投资 ~ 产业项目完成投资)."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if a in b or b in a:
+        return True
+    ba, bb = bigrams(a), bigrams(b)
+    return len(ba & bb) >= 0.75 * min(len(ba), len(bb)) and len(ba & bb) >= 2
 
 
 def _named_whole(art: Article, part: Claim, ref: str, c: Claim) -> Claim | None:
@@ -324,8 +346,11 @@ def _named_whole(art: Article, part: Claim, ref: str, c: Claim) -> Claim | None:
 
     same = [x for x in art.claims if x is not part and key(x) == key(part) and not is_pct(x)
             and not is_back_reference(x)]
-    nref = normalize_subject(ref)
+    core = WHOLE_WORDS.sub("", ref) or ref  # 全部完成投资 → 完成投资, 接待游客总量 → 接待游客
+    nref = normalize_subject(core)
     named = [x for x in same if ref in x.clause or (len(nref) >= 2 and nref in normalize_subject(x.subject))]
+    if not named and len(nref) >= 2:
+        named = [x for x in same if _similar(nref, normalize_subject(x.subject)) and x.base_value() >= part.base_value()]
     named = [x for x in named if not (x.value == part.value and x.unit == part.unit)]  # not the part restated
     literal = bool(named)
     if not named and any(h in ref for h in TARGET_HEADS):
