@@ -17,6 +17,9 @@ from factcheck.lexicon import lexicon
 PCT_UNITS = ("%", "‰")
 EARLIER_WORDS = re.compile(r"由|从|上年|去年|上一年|同期|年初")
 FROM_WORDS = re.compile(r"(?:由|从|比|较)(?:上年|去年|上一年|年初|同期)?(?:末|底|同期)?的?$|(?:上年|去年)(?:末|底|同期)?的?$")
+PAST_RATE = re.compile(r"(?:上年|去年|上一年|同期)[^，,。；;]{0,8}率")
+SUBTOTAL = re.compile(r"合计|共计|总计|小计|累计|共$|共计为?$")
+BASIS = re.compile(r"^按[^，,。；;]{0,16}(?:计算|计|统计)$")
 WHOLE_WORDS = re.compile(r"^(?:全部|全体|所有|全市|全县|全区|全省|全)|(?:总量|总数|总额|总和|总体|合计)$")
 INNER_LEAD = re.compile(r"(?:占|完成|完成了|为|达到|相当于)[^，,。；;]{0,12}$")
 BARE_SHARE = re.compile(r"占(?:比)?(?:为|达|达到|约)?$")
@@ -208,6 +211,11 @@ def breakdown(rule, art: Article):
                 continue
             for k in dict.fromkeys(key(c) for c in parts):
                 ps = [c for c in parts if key(c) == k]
+                if len(ps) >= 3 and SUBTOTAL.search(art.text[max(0, ps[-1].nstart - 8):ps[-1].nstart]):
+                    # 其中A、B、C，三项支出合计152.97亿元: the parts add up to the subtotal, which is one part
+                    sub = ps[-1]
+                    yield Group({"total": sub, "parts": ps[:-1]}, "formula", note=f"subtotal after {marker}")
+                    ps = [sub]
                 cands = [c for c in totals if key(c) == k and c not in ps and is_additive(c)
                          and not is_back_reference(c)]
                 if not cands or not ps:
@@ -395,14 +403,36 @@ def rate(rule, art: Article):
     else:
         rate_re = re.compile("(?:" + "|".join(map(re.escape, p.rate_words)) + ")(?:为|达到|达|是|约|了)?$")
     claims = art.claims
+    step: dict[int, str] = {}  # 网办率由上年的93.6%提高到97.9%: the second figure is the rate now
     for i, c in enumerate(claims):
         if not is_pct(c):
             continue
         head = art.text[c.clause_start:c.nstart]
+        from_head = STEP_FROM.sub("", head)
+        if from_head != head:
+            mm = rate_re.search(from_head)
+            if mm and not any(w in mm.group() for w in p.exclude_words):
+                step[c.sent] = mm.group()
+            continue
+        if PAST_RATE.search(head):
+            continue  # 上年签约率为37.3%: last year's rate, not computed from this year's figures
         m = rate_re.search(head)
+        if m is None and SHARE_STEP.search(head) and c.sent in step:
+            m = re.match(".*", step.pop(c.sent))
         if not m or any(w in m.group() for w in p.exclude_words):
             continue
         before = [x for x in claims[:i] if not is_pct(x) and not is_back_reference(x)]
+        basis = next((x for x in reversed(before) if x.sent == c.sent and BASIS.search(x.clause)), None)
+        if basis is not None:
+            # 按常住人口471.2万人计算，签约率39.6%: the figure the rate is computed on is named
+            num = next((x for x in reversed(before) if x.sent == c.sent and x is not basis and key(x) == key(basis)), None)
+            roles = {"pct": c, "denominator": basis}
+            if num is None:
+                yield Group(roles, unverifiable="the rate's numerator is not stated in its sentence")
+            else:
+                roles["numerator"] = num
+                yield Group(roles, note=f"rate {m.group()} on the stated basis")
+            continue
         if p.denominator_words:
             dens = [x for x in reversed(before) if any(w in x.clause[: x.nend - x.clause_start + 4] for w in p.denominator_words)]
             den = next((x for x in dens if x.index not in art.part_ids), dens[0] if dens else None)
