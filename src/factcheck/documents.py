@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass, field
@@ -11,6 +13,10 @@ from pathlib import Path
 
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 MAX_BYTES = 64 * 1024 * 1024
+# A news article's longest line is a paragraph (a few thousand characters); a line of over a million
+# characters is a dump, a minified file or a blob, not copy to check: it is an input error, not minutes
+# of work on text that has no article in it.
+MAX_LINE_CHARS = 1024 * 1024
 
 
 @dataclass
@@ -168,8 +174,22 @@ def read_document(path: str) -> Document:
             raise InputError(path, f"cannot read: {e.strerror or e}") from None
     text, enc = decode(data, display)
     text = universal_newlines(text)
+    _check_line_length(text, display)
     meta, body_start = front_matter(text, display)
     return Document(display, text, enc, meta, body_start)
+
+
+def _check_line_length(text: str, path: str) -> None:
+    if len(text) <= MAX_LINE_CHARS:
+        return
+    m = re.search(f"[^\\n]{{{MAX_LINE_CHARS + 1},}}", text)  # one linear scan, no backtracking
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise InputError(path, f"line {line} is {m.end() - m.start()} characters long (limit {MAX_LINE_CHARS}): "
+                               "not an article, skipped")
+
+
+META_TYPES = (str, int, float, bool, datetime.date)
 
 
 def front_matter(text: str, path: str = "") -> tuple[dict, int]:
@@ -185,9 +205,10 @@ def front_matter(text: str, path: str = "") -> tuple[dict, int]:
 
     try:
         data = yaml.safe_load(text[4:end])
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, ValueError, MemoryError):  # deep nesting: not front matter
         return {}, 0
     if not isinstance(data, dict):
         return {}, 0
-    meta = {k: str(v) for k, v in data.items() if k in ("title", "date", "source") and v is not None}
+    # scalars only: str() of a nested value (or of a billion-laughs alias tree) is no title
+    meta = {k: str(v) for k, v in data.items() if k in ("title", "date", "source") and isinstance(v, META_TYPES)}
     return meta, body_start

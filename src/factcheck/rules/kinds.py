@@ -548,40 +548,71 @@ def pp_diff(rule, art: Article):
 
 # ---------------------------------------------------------------- average
 
+BASIS_PHRASE = re.compile(r"按(?:年平均|平均)?([\u4e00-\u9fff]{2,12}?)(?:计算|计)")
+AVG_WORDS = re.compile(r"人次均|平均每[\u4e00-\u9fff]|平均|人均|户均|村均|亩均|校均|每[\u4e00-\u9fff]|[\u4e00-\u9fff]均")
+COUNT_DIMS = ("[count]", "[person]", "[visit]", "[area]")
+
+
 def average(rule, art: Article):
     p = rule.p
     words = sorted(p.average_words, key=len, reverse=True)
     claims = art.claims
-    from factcheck.subjects import anchor_of
+    from factcheck.subjects import anchor_of, normalize_subject
 
     for i, c in enumerate(claims):
         head = art.text[c.clause_start:c.nstart]
         w = next((w for w in words if w in head), None)
         if w is None or is_pct(c):
             continue
-        para = [x for x in claims[:i] if x.para == c.para and not is_pct(x) and not is_back_reference(x)
-                and x.index not in art.part_ids]
-        # 每所学校 → the count is in 所; 户均 → 户
-        mm = re.search(r"每([\u4e00-\u9fff])|(?<!平)([户人村亩家校企])均", head)
-        cls = (mm.group(1) or mm.group(2)) if mm else ""
+        prior = [x for x in claims[:i] if not is_pct(x) and not is_back_reference(x) and x.index not in art.part_ids]
+        para = [x for x in prior if x.para == c.para]
+        # 每所学校 → counted in 所; 户均 → 户; 人次均 → 人次; 亩均/亩产 → an area
+        mm = re.search(r"人次均|每([\u4e00-\u9fff])|(?<!平)([户人村亩家校企])均", head)
+        cls = "人次" if mm and mm.group() == "人次均" else ((mm.group(1) or mm.group(2)) if mm else "")
         same_kind = (lambda x: key(x) == key(c)) if c.dim == "[count]" else (lambda x: x.dim == c.dim)
-        counts = [x for x in para if x.dim in ("[count]", "[person]") and not same_kind(x)
-                  and (not cls or x.classifier == cls or cls in "个单" or cls in x.post[:4] or cls in x.subject)]
-        totals = [x for x in para if same_kind(x) and is_additive(x)]
-        count = next((x for x in reversed(counts) if x.seg == c.seg and x not in totals), None) \
-            or next((x for x in reversed(counts) if x.sent == c.sent and x not in totals), None) \
-            or max((x for x in counts if x not in totals), key=lambda x: x.base_value(), default=None)
-        total = None
-        if count is not None:
-            for t in reversed(totals):  # the amount of the counted set (项目45个，总投资120.5亿元)
-                a = anchor_of(t, claims, "总投资")
-                if a is not None and a.value == count.value and a.classifier == count.classifier:
-                    total = t
-                    break
-            if total is None:
-                total = next((x for x in reversed(totals) if x is not count and x.seg == c.seg), None) \
-                    or next((x for x in reversed(totals) if x is not count and x.sent == c.sent), None) \
-                    or next((x for x in reversed(totals) if x is not count), None)
+
+        def counted(x):
+            if x.dim not in COUNT_DIMS or same_kind(x):
+                return False
+            if not cls or cls in "个单":
+                return x.dim != "[area]"
+            if cls == "亩":
+                return x.dim == "[area]"
+            return x.classifier == cls or cls in x.post[:4] or cls in x.subject or \
+                (cls == "人" and x.dim in ("[person]", "[visit]"))
+
+        counts = [x for x in para if counted(x)]
+        totals = [x for x in prior if same_kind(x) and is_additive(x)]
+        # 人均地区生产总值 → 地区生产总值: the total is named by the average's own subject, or by
+        # the basis it is computed on (按旅游综合收入计算)
+        s0, _ = art.sentence_bounds(c.sent)
+        bm = BASIS_PHRASE.search(art.text, s0, c.nstart)
+        names = [normalize_subject(bm.group(1))] if bm else []
+        names.append(normalize_subject(AVG_WORDS.sub("", head)))
+        named = [x for x in totals if any(len(n) >= 2 and _similar(n, normalize_subject(x.subject)) for n in names)]
+        near = next((x for x in reversed(counts) if x.seg == c.seg), None) \
+            or next((x for x in reversed(counts) if x.sent == c.sent), None)
+        total = count = None
+        for t in reversed(totals):  # the amount of the counted set (项目45个，总投资120.5亿元)
+            a = anchor_of(t, claims, "总投资")
+            if a is not None and near is not None and a.value == near.value and a.classifier == near.classifier \
+                    and (not named or t in named):
+                total, count = t, near
+                break
+        if total is None and named:
+            total = named[-1]
+            a = anchor_of(total, claims, "总投资")
+            count = a if a is not None and counted(a) else None
+        if count is None and total is not None and near is None:
+            # no count beside the average: the one stated with the total (接待游客865.3万人次…旅游综合收入92.6亿元)
+            count = next((x for x in claims[:i] if counted(x) and x.sent == total.sent and not is_back_reference(x)), None)
+        if count is None:
+            count = near or max(counts, key=lambda x: x.base_value(), default=None)
+        if total is None and count is not None:
+            local = [x for x in totals if x.para == c.para and x is not count]
+            total = next((x for x in reversed(local) if x.seg == c.seg), None) \
+                or next((x for x in reversed(local) if x.sent == c.sent), None) \
+                or (local[-1] if local else None)
         if total is None or count is None:
             yield Group({"avg": c}, unverifiable="the total or the count the average divides is not stated")
         else:
