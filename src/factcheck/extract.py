@@ -33,6 +33,8 @@ CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
 SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
+PLACE_TIME_ONLY = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
+                             r"上半年|下半年|前三季度|第?[一二三四]季度|年初|年末|年底)?(?:共|累计|共计)?")
 GENERIC_NOUNS = {"项目", "企业", "事项", "单位", "家", "个", "人"}
 YEAR_IN_TIME = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))")
 SECTION_YEAR = re.compile(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
@@ -477,6 +479,8 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
 def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
     """The subject phrase a claim is about: the clause words before it, else the noun after it."""
     s = pre.replace("“", "").replace("”", "").replace(" ", "")
+    if post and PLACE_TIME_ONLY.fullmatch(s):
+        return _cut_at_verb(post)  # 北塘区一季度45个重点项目: the noun after the figure names it
     if s.endswith("的") and post:
         # 规划确定的40个重大项目: the noun after the figure names it; a bare 项目 keeps what qualifies it
         return s[:-1] + post if post in GENERIC_NOUNS else post

@@ -128,6 +128,7 @@ def normalize(text: str, start: int = 0) -> Normalized:
         length += len(s)
 
     prev = None  # index of previous non-blank line
+    first = next((k for k in range(len(lines)) if not blank[k]), None)  # the title line
     gap_blank = False
     for k, (off, raw) in enumerate(lines):
         if blank[k]:
@@ -137,7 +138,10 @@ def normalize(text: str, start: int = 0) -> Normalized:
         content = raw.rstrip()
         if prev is not None:
             p_line = lines[prev][1].rstrip()
-            if _join(p_line, content, gap_blank, full(prev)):
+            title = prev == first or DATELINE.match(content.lstrip())
+            if title and not _numeric_split(p_line, content):
+                emit("\n\n", lines[prev][0] + len(lines[prev][1]), 0)  # a headline stands alone
+            elif _join(p_line, content, gap_blank, full(prev)):
                 a, b = p_line[-1:], content.lstrip()[:1]
                 if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
                     emit(" ", off, 0)
@@ -147,6 +151,16 @@ def normalize(text: str, start: int = 0) -> Normalized:
         prev = k
         gap_blank = False
     return Normalized("".join(out), starts, origs, strides, len(text))
+
+
+DATELINE = re.compile(r"(?:本报讯|本报记者|本报通讯员|记者[ \u3000]|通讯员|（记者|\(记者|新华社|据[\u4e00-\u9fff]{2,6}消息)")
+
+
+def _numeric_split(prev: str, nxt: str) -> bool:
+    """311.2亿 / 元: a number and its unit split by a line break."""
+    head = nxt.lstrip()[:1].translate(FOLD)
+    tail = prev.rstrip()[-1:].translate(FOLD)
+    return tail in NUMERIC_END and head in UNIT_START and (tail.isdigit() or tail in "万亿")
 
 
 def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:

@@ -81,6 +81,10 @@ def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bo
     if c.in_paren or c.threshold == "__self__" or c.subject.startswith("等"):
         return None
     subj = normalize_subject(c.subject, c.threshold)
+    sets = _tables()[6]
+    tail = next((w for w in sorted(sets, key=len, reverse=True) if subj.endswith(w)), None)
+    if tail:
+        subj = tail  # 重点项目集中开工总投资 → 总投资 (of the set counted just before it)
     anchor = anchor_of(c, claims, subj)
     if anchor is not None:
         a_subj = normalize_subject(anchor.subject, anchor.threshold) if anchor_subject else ""
@@ -93,4 +97,5 @@ def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bo
     cls = c.classifier if c.dim == "[count]" else c.unit if c.unit in ("%", "‰") else ""
     if cls in ("个", "项", "件"):
         cls = "个"
-    return (subj, "", c.dim, cls, c.modality)
+    # the same words in another order name the same thing (城镇新增就业 / 新增城镇就业)
+    return ("".join(sorted(subj)), "", c.dim, cls, c.modality)
