@@ -18,16 +18,25 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str, text: str) -> None:
+def _write_all(f, text) -> None:
+    """text is a string, or an iterable of strings written one after the other (a streamed report)."""
+    if isinstance(text, str):
+        f.write(text)
+    else:
+        for chunk in text:
+            f.write(chunk)
+
+
+def write_atomic(path: str, text) -> None:
     if path in ("/dev/null", os.devnull, "-") or (os.path.exists(path) and not os.path.isfile(path)):
         if path == "-":
             import sys
 
-            sys.stdout.write(text)
+            _write_all(sys.stdout, text)
             sys.stdout.flush()
             return
         with open(path, "w", encoding="utf-8") as f:  # a device or a pipe: no rename possible
-            f.write(text)
+            _write_all(f, text)
         return
     target = os.path.realpath(path)  # a symlink keeps pointing at the file it named
     folder = os.path.dirname(target)
@@ -38,7 +47,7 @@ def write_atomic(path: str, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".factcheck-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+            _write_all(f, text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)

@@ -172,7 +172,12 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     # colour: --color/--no-color, else only on a terminal, never into a file, and not when NO_COLOR is set
     use_color = color if color is not None else (sys.stdout.isatty() and not output and not os.environ.get("NO_COLOR")
                                                  and os.environ.get("TERM") != "dumb")
-    text = render(report, fmt, result, use_color, show_ok, rules)
+    if fmt == "json":
+        from factcheck.report.json_out import render_json_chunks
+
+        text = render_json_chunks(report)  # streamed: a large report is never held as one string
+    else:
+        text = render(report, fmt, result, use_color, show_ok, rules)
     if output:
         from factcheck.atomic import write_atomic
 
@@ -181,16 +186,20 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         except OSError as e:
             _fail(f"cannot write {output}: {e}")
     else:
-        sys.stdout.write(text)
+        for chunk in ([text] if isinstance(text, str) else text):
+            sys.stdout.write(chunk)
         sys.stdout.flush()
+    # every unreadable file is one line on stderr, except when the text report itself is on the terminal
+    # that stderr shows (it lists the errors first)
+    errors_to_stderr = fmt != "text" or bool(output) or not (sys.stdout.isatty() and sys.stderr.isatty())
     for r in result.files:
         if r.internal:
             msg = f"factcheck: {r.path}: {r.error}"
             click.echo(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"), err=True)
-        elif r.error and (fmt != "text" or output):
+        elif r.error and errors_to_stderr:
             click.echo(f"factcheck: {r.path}: {r.error}", err=True)
     for e in result.input_errors:
-        if fmt != "text" or output:
+        if errors_to_stderr:
             click.echo(f"factcheck: {e.path}: {e.reason}", err=True)
     if timings:
         import json

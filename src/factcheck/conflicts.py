@@ -14,7 +14,7 @@ from decimal import Decimal
 from factcheck.lexicon import lexicon
 from factcheck.rules.engine import Check, evaluate
 from factcheck.rules.kinds import Group
-from factcheck.subjects import fact_key
+from factcheck.subjects import fact_key, readable_key
 from factcheck.timescope import claim_period
 
 
@@ -59,24 +59,25 @@ def find_conflicts(rules, results, approx) -> list[Check]:
             if gk in seen_here:
                 continue  # later mentions in the same article are the repeat rule's concern
             seen_here.add(gk)
-            groups.setdefault(gk, []).append((c, claim_period(c, res.article_time), is_set))
+            groups.setdefault(gk, []).append((c, claim_period(c, res.article_time), is_set, res.claims))
     checks: list[Check] = []
     for gk, members in groups.items():
         if len(members) < 2:
             continue
         members.sort(key=lambda m: (m[0].path, m[0].start))  # the same pairs whatever the order of the paths
-        ref, ref_period, is_set = members[0]
-        for c, period, _ in members[1:]:
+        ref, ref_period, is_set, ref_claims = members[0]
+        shown = "/".join(x for x in (gk[0], readable_key(ref, ref_claims)) if x)
+        for c, period, _, _ in members[1:]:
             if c.path == ref.path or not same_fact(ref, c, rule.p.max_ratio):
                 continue
-            chk = evaluate(rule, Group({"first": ref, "second": c}, note=f"subject key {gk[1]} {gk[2]}".strip()),
+            chk = evaluate(rule, Group({"first": ref, "second": c}, note=f"subject key {shown}"),
                            approx)
             if chk is None:
                 continue
             same = ref_period is not None and ref_period == period
             scope = (f"same period ({period})" if same else
                      f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
-            chk.details.update({"subject_key": "/".join(x for x in gk[:3] if x), "time_scope": scope,
+            chk.details.update({"subject_key": shown, "time_scope": scope,
                                 "identified_set": bool(is_set)})
             if chk.status == "discrepancy":
                 if is_set:
@@ -89,6 +90,6 @@ def find_conflicts(rules, results, approx) -> list[Check]:
                     continue  # flows over different or unknown periods do not conflict
             else:
                 chk.message = f"the same fact agrees across articles: {chk.stated} = {chk.recomputed} ({scope})"
-            chk.note = f"subject key {'/'.join(x for x in gk[:3] if x)}; {scope}"
+            chk.note = f"subject key {shown}; {scope}"
             checks.append(chk)
     return checks

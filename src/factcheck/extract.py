@@ -43,7 +43,7 @@ EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
 NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
 POST_CUT = re.compile("[" + re.escape("，,；;：:。！？!?、（）()《》【】\n") + "]|[^\u4e00-\u9fff“”]")
-STOP_AFTER = re.compile(r"总投资|投资总额|的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
+STOP_AFTER = re.compile(r"[\u4e00-\u9fff]{2}了|同时|共同|正在|已经|分别|陆续|先后|积极|主动|全部|总投资|投资总额|的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
 
 
 @dataclass(slots=True)
@@ -128,9 +128,9 @@ def _classifier(u: str) -> str:
 
 
 def _last_place(v: Decimal) -> int:
-    """Power of ten of the last nonzero digit of an integer-valued figure (20 → 1, 121 → 0)."""
+    """Power of ten of the last nonzero digit of a figure (20 → 1, 121 → 0, 1.2 → -1)."""
     t = v.normalize().as_tuple()
-    return max(t.exponent, 0) if isinstance(t.exponent, int) else 0
+    return t.exponent if isinstance(t.exponent, int) else 0  # 1.2万余 = 1.2万 … 1.3万
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +254,8 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
     if chinese:
         if raw == "一" or raw in ("两",) and text[e:e + 1] not in _units()[2]:
             return None
-        if set(raw) <= MAGNITUDE_ONLY and text[max(0, s - 1):s] not in ("近", "约", "上", "数", "逾", "超"):
+        if set(raw) <= MAGNITUDE_ONLY and text[max(0, s - 1):s] not in ("近", "约", "上", "数", "逾", "超") \
+                and text[e:e + 1] not in ("余", "多"):
             return None
     p = e
     qualifier = None
@@ -277,6 +278,21 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
     if p < len(text) and text[p] in "余多几" and not percent_words:
         qualifier, qtext = "lower_bounded", text[p]
         p += 1
+    elif not percent_words and text[p:p + 1] in ("万", "亿") and text[p + 1:p + 2] in ("余", "多") \
+            and _match_unit(text, p + 2) and not chinese:
+        # 1万余人, 1.2万多户: the magnitude, then 余, then the unit
+        mag = text[p]
+        mu = _match_unit(text, p + 2)
+        base = table().get(mag + mu[0])
+        if base is not None:
+            qualifier, qtext = "lower_bounded", text[p + 1]
+            value = value  # stated in 万人
+            p_unit_end = p + 2 + len(mu[0])
+            ostart, oend = norm.span(s, p_unit_end)
+            line = bisect.bisect_right(line_starts, ostart)
+            c = Claim(doc.path, ostart, oend, line, ostart - line_starts[line - 1] + 1, doc.text[ostart:oend], s,
+                      p_unit_end, value, exp, mag + mu[0], base, qualifier=qualifier, qualifier_text=qtext)
+            return c
     if percent_words:
         info = table()["%"]
         unit = "%"
@@ -502,7 +518,7 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
         if ml or mr:
             s = ""
         break
-    if post and (len(s) < 2 or verb_seen or s.endswith(verbs)):
+    if post and (len(s) <= 2 or verb_seen or s.endswith(verbs)):  # 组建3支施工队: the noun follows
         s = post
     return _cut_at_verb(s)
 

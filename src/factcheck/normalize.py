@@ -138,7 +138,7 @@ def normalize(text: str, start: int = 0) -> Normalized:
         content = raw.rstrip()
         if prev is not None:
             p_line = lines[prev][1].rstrip()
-            title = prev == first or DATELINE.match(content.lstrip())
+            title = DATELINE.match(content.lstrip()) or (prev == first and _title(p_line, content))
             if title and not _numeric_split(p_line, content):
                 emit("\n\n", lines[prev][0] + len(lines[prev][1]), 0)  # a headline stands alone
             elif _join(p_line, content, gap_blank, full(prev)):
@@ -154,6 +154,18 @@ def normalize(text: str, start: int = 0) -> Normalized:
 
 
 DATELINE = re.compile(r"(?:本报讯|本报记者|本报通讯员|记者[ \u3000]|通讯员|（记者|\(记者|新华社|据[\u4e00-\u9fff]{2,6}消息)")
+
+
+def _title(line: str, nxt: str) -> bool:
+    """The first line is a headline (not the start of a wrapped sentence): long enough, no sentence
+    punctuation, and either a two-part headline (a space between phrases) or a body that opens with a date."""
+    t = line.strip()
+    if len(t) < 6 or any(ch in t for ch in "，、；：。！？,;:!?"):
+        return False
+    return bool(re.search(r"[\u4e00-\u9fff0-9%][ \u3000]+[\u4e00-\u9fff]", t)) or bool(DATE_OPENING.match(nxt.lstrip()))
+
+
+DATE_OPENING = re.compile(r"(?:(?:19|20)\d{2}年|\d{1,2}月\d{1,2}日|近日|日前|今年以来|[一二三四五六七八九十]{1,3}月)[^，,。]{0,6}[，,]")
 
 
 def _numeric_split(prev: str, nxt: str) -> bool:

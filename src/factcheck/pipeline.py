@@ -40,6 +40,9 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         doc = read_document(path)
     except InputError as e:
         return FileResult(e.path, error=e.reason)
+    except Exception as e:  # a bug while reading one file: an internal error for it, the run goes on
+        return FileResult(path, error=_one_line(f"internal error while reading: {type(e).__name__}: {e}"),
+                          internal=traceback.format_exc())
     res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text))
     try:
         norm = normalize(doc.text, doc.body_start)
@@ -54,18 +57,30 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
 
         res.place = article_place(norm.text)
         if keep_lines:
-            wanted = {c.line for c in claims}
+            # the original lines of the figures a discrepancy shows in its code frame (the HTML report
+            # reads the files again); nothing else of the text is kept once the article is checked
+            wanted = set()
             for ch in res.checks:
+                if ch.status != "discrepancy":
+                    continue
                 for _, c in ch.claims:
                     wanted.update(range(c.line, c.line + c.text.count("\n") + 1))
             if wanted:
                 all_lines = doc.text.split("\n")
                 res.lines = {n: all_lines[n - 1] for n in sorted(wanted) if 0 < n <= len(all_lines)}
+        for c in claims:  # working text of extraction, not needed by the report or the cross-article step
+            c.clause = c.pre = c.post = ""
     except Exception as e:  # an internal error in one article: reported for it, the run goes on
-        res.error = f"internal error while checking: {type(e).__name__}: {e}"
+        res.error = _one_line(f"internal error while checking: {type(e).__name__}: {e}")
         res.internal = traceback.format_exc()
         res.claims, res.checks = [], []
     return res
+
+
+def _one_line(msg: str, limit: int = 300) -> str:
+    """An error reason is one line on stderr: an exception message may hold newlines or a whole text."""
+    msg = " ".join(msg.split())
+    return msg if len(msg) <= limit else msg[: limit - 1] + "…"
 
 
 _WORKER: dict = {}

@@ -76,6 +76,19 @@ def anchor_of(c: Claim, claims: list[Claim], subj: str = "") -> Claim | None:
     return None
 
 
+def readable_key(c: Claim, claims: list[Claim]) -> str:
+    """The subject key as a reader sees it (the grouping key orders its characters)."""
+    subj = normalize_subject(c.subject, c.threshold)
+    sets = _tables()[6]
+    tail = next((w for w in sorted(sets, key=len, reverse=True) if subj.endswith(w)), None)
+    if tail:
+        subj = tail
+    anchor = anchor_of(c, claims, subj)
+    if anchor is not None:
+        return f"{subj}/{format(anchor.value.normalize(), 'f')}{anchor.classifier}{normalize_subject(anchor.subject, anchor.threshold)}"
+    return subj
+
+
 def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bool = True) -> tuple | None:
     """(subject, anchor, unit dimension, classifier, modality) or None when the subject is too vague."""
     if c.in_paren or c.threshold == "__self__" or c.subject.startswith("等"):

@@ -6,5 +6,20 @@ import json
 
 
 def render_json(report) -> str:
+    return "".join(render_json_chunks(report))
+
+
+def render_json_chunks(report):
+    """The JSON report piece by piece: a large report is written without holding all of its text."""
     data = report.model_dump(mode="json")
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, sort_keys=True)
+    buf: list[str] = []
+    size = 0
+    for chunk in encoder.iterencode(data):
+        buf.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 16:
+            yield "".join(buf)
+            buf, size = [], 0
+    buf.append("\n")
+    yield "".join(buf)

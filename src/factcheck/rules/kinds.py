@@ -640,7 +640,10 @@ def repeat(rule, art: Article, keyer):
         earlier.append((c, period))
         if first is None or first.sent == c.sent or not same_fact(first, c, rule.p.max_ratio):
             continue  # parts of one sentence are a list, not a restatement
-        yield Group({"first": first, "second": c}, note=f"subject key {k[0]}; period {period or 'unknown'}")
+        from factcheck.subjects import readable_key
+
+        yield Group({"first": first, "second": c},
+                    note=f"subject key {readable_key(first, art.claims)}; period {period or 'unknown'}")
 
 
 KINDS = {"breakdown": breakdown, "share": share, "rate": rate, "growth": growth, "pp_diff": pp_diff,
