@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from factcheck.documents import Document
-from factcheck.lexicon import lexicon
+from factcheck.lexicon import lexicon, strip_affixes
 from factcheck.normalize import Normalized, normalize
 from factcheck.numbers import CN_DIGITS, NumberError, parse_arabic, parse_chinese
 from factcheck.units import UnitInfo, table
@@ -504,20 +504,9 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
         return "等" + (s[s.rindex("等") + 1:] or post)  # examples of a kind (A、B等项目13个): not one fact
     if "、" in s:
         s = ""
-    verb_seen = bool(verbs) and s.endswith(verbs)
-    for _ in range(8):
-        verb_seen = verb_seen or (bool(verbs) and s.endswith(verbs))
-        ml = strip_left.match(s)
-        if ml and ml.end() < len(s):
-            s = s[ml.end():]
-            continue
-        mr = strip_right.search(s)
-        if mr and mr.start() > 0:
-            s = s[: mr.start()]
-            continue
-        if ml or mr:
-            s = ""
-        break
+    seen = []
+    s = strip_affixes(s, strip_left, strip_right, seen.append)
+    verb_seen = bool(verbs) and any(x.endswith(verbs) for x in seen)
     if post and (len(s) <= 2 or verb_seen or s.endswith(verbs)):  # 组建3支施工队: the noun follows
         s = post
     return _cut_at_verb(s)

@@ -21,3 +21,21 @@ def lexicon(path: str | None = None) -> dict:
 
     p = Path(path) if path else builtin_rules_dir() / "lexicon.yaml"
     return cached_yaml(p)
+
+
+def strip_affixes(s: str, left, right, on_step=None) -> str:
+    """Strip function words from both ends of a phrase (left and right are compiled alternations);
+    on_step(s) sees each intermediate form. A phrase made only of such words becomes empty."""
+    for _ in range(8):
+        if on_step is not None:
+            on_step(s)
+        ml = left.match(s)
+        if ml and ml.end() < len(s):
+            s = s[ml.end():]
+            continue
+        mr = right.search(s)
+        if mr and mr.start() > 0:
+            s = s[: mr.start()]
+            continue
+        return "" if (ml or mr) else s
+    return s

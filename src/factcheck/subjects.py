@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from factcheck.extract import Claim
-from factcheck.lexicon import lexicon
+from factcheck.lexicon import lexicon, strip_affixes
 
 
 @lru_cache(maxsize=1)
@@ -44,16 +44,7 @@ def normalize_subject(s: str, threshold: str | None = None) -> str:
         s = s[m.end():]
     s = PLACE.sub("", s)
     s = s.replace("“", "").replace("”", "")
-    for _ in range(8):
-        ml = strip_left.match(s)
-        if ml and ml.end() < len(s):
-            s = s[ml.end():]
-            continue
-        mr = strip_right.search(s)
-        if mr and mr.start() > 0:
-            s = s[: mr.start()]
-            continue
-        break
+    s = strip_affixes(s, strip_left, strip_right) or s
     if syn_re is not None:
         s = syn_re.sub(lambda m: syn[m.group()], s)
     return s
