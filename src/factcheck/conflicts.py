@@ -39,34 +39,43 @@ def same_fact(a, b, max_ratio: float) -> bool:
     return lo > 0 and hi / lo <= Decimal(str(max_ratio))
 
 
+def article_facts(rule, res) -> list[tuple]:
+    """The facts one article states that another may contradict: (group key, claim index, period,
+    identified set?, readable key). Computed with the article (in its worker), grouped afterwards."""
+    set_props = set(rule.p.set_properties)
+    out = []
+    seen_here: set[tuple] = set()
+    for c in res.claims:
+        k = fact_key(c, res.claims, rule.p.min_subject_length)
+        if k is None:
+            continue
+        is_set = k[4] == "set" and k[0] in set_props
+        if k[4] == "set" and not is_set:
+            continue
+        gk = (res.place,) + k
+        if gk in seen_here:
+            continue  # later mentions in the same article are the repeat rule's concern
+        seen_here.add(gk)
+        shown = "/".join(x for x in (res.place, readable_key(c, res.claims)) if x)
+        out.append((gk, c.index, claim_period(c, res.article_time), is_set, shown))
+    return out
+
+
 def find_conflicts(rules, results, approx) -> list[Check]:
     rule = rules[0]
-    set_props = set(rule.p.set_properties)
     groups: dict[tuple, list] = {}
     for res in results:
         if res.error or not res.claims:
             continue
-        place = res.place
-        seen_here: set[tuple] = set()
-        for c in res.claims:
-            k = fact_key(c, res.claims, rule.p.min_subject_length)
-            if k is None:
-                continue
-            is_set = k[4] == "set" and k[0] in set_props
-            if k[4] == "set" and not is_set:
-                continue
-            gk = (place,) + k
-            if gk in seen_here:
-                continue  # later mentions in the same article are the repeat rule's concern
-            seen_here.add(gk)
-            groups.setdefault(gk, []).append((c, claim_period(c, res.article_time), is_set, res.claims))
+        facts = res.facts if res.facts is not None else article_facts(rule, res)
+        for gk, idx, period, is_set, shown in facts:
+            groups.setdefault(gk, []).append((res.claims[idx], period, is_set, shown))
     checks: list[Check] = []
     for gk, members in groups.items():
         if len(members) < 2:
             continue
         members.sort(key=lambda m: (m[0].path, m[0].start))  # the same pairs whatever the order of the paths
-        ref, ref_period, is_set, ref_claims = members[0]
-        shown = "/".join(x for x in (gk[0], readable_key(ref, ref_claims)) if x)
+        ref, ref_period, is_set, shown = members[0]
         for c, period, _, _ in members[1:]:
             if c.path == ref.path or not same_fact(ref, c, rule.p.max_ratio):
                 continue

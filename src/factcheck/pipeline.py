@@ -29,6 +29,7 @@ class FileResult:
     internal: str | None = None  # traceback of an internal error (shown with --debug)
     article_time: object = None
     place: str = ""
+    facts: list | None = None  # cross-article facts (conflicts.article_facts), made with the article
     lines: dict = field(default_factory=dict)  # line number → original line text, for code frames
 
 
@@ -56,6 +57,11 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         from factcheck.conflicts import article_place
 
         res.place = article_place(norm.text)
+        conflict_rules = [r for r in rules if r.kind == "conflict"]
+        if conflict_rules:
+            from factcheck.conflicts import article_facts
+
+            res.facts = article_facts(conflict_rules[0], res)
         if keep_lines:
             # the original lines of the figures a discrepancy shows in its code frame (the HTML report
             # reads the files again); nothing else of the text is kept once the article is checked
