@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +34,7 @@ CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
 SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
+DATE_CHARS = set("月日号时点")
 PLACE_TIME_ONLY = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
                              r"上半年|下半年|前三季度|第?[一二三四]季度|年初|年末|年底)?(?:共|累计|共计)?")
 GENERIC_NOUNS = {"项目", "企业", "事项", "单位", "家", "个", "人"}
@@ -205,7 +207,7 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
     text = norm.text
     layout = _Layout(text)
     layout.prepare(text)
-    line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
+    line_starts = [0, *itertools.accumulate(len(ln) + 1 for ln in doc.text.split("\n"))][:-1]
     claims: list[Claim] = []
     pending_threshold: str | None = None
     pos = 0
@@ -236,6 +238,9 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
 
 def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
     s, e = m.start(), m.end()
+    nxt0 = text[e:e + 1]
+    if nxt0 in DATE_CHARS or (nxt0 == "年" and e - s == 4):
+        return None  # 5月20日, 2023年: dates and years are not claims
     raw = m.group()
     prev = text[s - 1] if s else ""
     if prev == "第" or prev == "+" or (prev.isascii() and prev.isalpha()):

@@ -33,6 +33,11 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
                    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
 
 
+def _approx_width(s: str) -> int:
+    """Columns of a line for the hard-wrap test: every non-ASCII character counts two (C-speed)."""
+    return 2 * len(s) - len(s.encode("ascii", "ignore"))
+
+
 def display_width(s: str) -> int:
     """Terminal columns of s (East Asian wide and full-width characters count two)."""
     if s.isascii():
@@ -83,7 +88,7 @@ def normalize(text: str, start: int = 0) -> Normalized:
         pos = nl + 1
     # blocks of consecutive non-blank lines
     blank = [not ln.strip() for _, ln in lines]
-    widths = [display_width(ln.strip()) for _, ln in lines]
+    widths = [_approx_width(ln.strip()) for _, ln in lines]
     wrapped = [widths[i] for i in range(len(lines) - 1) if not blank[i] and not blank[i + 1]]
     wrapped.sort()
     file_width = wrapped[len(wrapped) // 2] if len(wrapped) >= 3 else None
