@@ -19,7 +19,7 @@ INF = Decimal("Infinity")
 DEFAULT_APPROX = Decimal("0.05")
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-CANDIDATE_ARABIC = r"百分之[零〇一二两三四五六七八九十百千点.\d]+|\d+(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+CANDIDATE_ARABIC = r"百分之[零〇一二两三四五六七八九十百千点.\d]++|(?<![\d.])\d++(?:,\d{3})++(?:\.\d++)?(?![\d,])|(?<![\d.])\d++(?:\.\d++)?"
 CANDIDATE = re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+")
 
 
@@ -27,7 +27,9 @@ CANDIDATE = re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+")
 def _candidates() -> re.Pattern:
     """Arabic numbers always; Chinese numerals only when a unit, 余/多/几 or a range sign follows."""
     firsts = "".join(sorted(set(u[0] for u in _units()[0]) | set("余多几-~～至到—")))
-    return re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+(?=[" + re.escape(firsts) + "])")
+    # a run of Chinese numerals is tried once, from its first character, and never backtracked into:
+    # a long run (1 MB of 亿) costs linear time
+    return re.compile(CANDIDATE_ARABIC + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++(?=[" + re.escape(firsts) + "])")
 RANGE_SEP = "-~～至到—"
 CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
@@ -35,6 +37,7 @@ SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
 DATE_CHARS = set("月日号时点")
+CLAUSE_REACH = 120  # a clause is read at most this far on either side of its figure
 PLACE_TIME_ONLY = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
                              r"上半年|下半年|前三季度|第?[一二三四]季度|年初|年末|年底)?(?:共|累计|共计)?")
 GENERIC_NOUNS = {"项目", "企业", "事项", "单位", "家", "个", "人"}
@@ -424,7 +427,7 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     prev_end = claims[-1].nend if same_sent else sent_start
     d = bis(layout.delims, s - 1) - 1
     k = layout.delims[d] if d >= 0 else -1
-    c.clause_start = max(k + 1, prev_end)
+    c.clause_start = max(k + 1, prev_end, s - CLAUSE_REACH)
     pre = text[c.clause_start:s]
     last = claims[-1] if same_sent else None
     if last is not None and last.post and pre.startswith(last.post) and last.nend >= c.clause_start \
@@ -449,7 +452,7 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     cut = POST_CUT.search(post)
     c.post = post[: cut.start() if cut else len(post)].replace("“", "").replace("”", "")[:8]
     d = bis(layout.delims, c.nend - 1)
-    e = layout.delims[d] if d < len(layout.delims) else n
+    e = min(layout.delims[d] if d < len(layout.delims) else n, c.nend + CLAUSE_REACH)
     c.clause = text[c.clause_start:e]
     c.subject = subject_of(c.pre, c.post, lx[5], lx[6], lx[7])
     # modality: a target word earlier in the sentence, not cancelled by an actual word after it

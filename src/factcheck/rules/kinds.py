@@ -15,6 +15,9 @@ from factcheck.extract import Claim
 from factcheck.lexicon import lexicon
 
 PCT_UNITS = ("%", "‰")
+# how many claims back (and ahead) a relation is looked for: relations are local, and a bound keeps a
+# hostile text with thousands of figures linear
+LOOKBACK = 400
 EARLIER_WORDS = re.compile(r"由|从|上年|去年|上一年|同期|年初")
 FROM_WORDS = re.compile(r"(?:由|从|比|较)(?:上年|去年|上一年|年初|同期)?(?:末|底|同期)?的?$|(?:上年|去年)(?:末|底|同期)?的?$")
 PAST_RATE = re.compile(r"(?:上年|去年|上一年|同期)[^，,。；;]{0,8}率")
@@ -175,9 +178,13 @@ def breakdown(rule, art: Article):
     sents = sorted(by_sent)
     for si, s in enumerate(sents):
         cs = by_sent[s]
+        if len(cs) > LOOKBACK:
+            continue  # a "sentence" of hundreds of figures is a table or noise, not a breakdown
         s0, s1 = art.sentence_bounds(s)
         found = []
-        for m in marker_re.finditer(text, s0, s1):
+        for n_marker, m in enumerate(marker_re.finditer(text, s0, s1)):
+            if n_marker >= 16:
+                break
             mpos = m.start()
             paren = max(text.rfind("（", s0, mpos), text.rfind("(", s0, mpos))
             close = max(text.rfind("）", s0, mpos), text.rfind(")", s0, mpos))
@@ -298,7 +305,7 @@ def share(rule, art: Article):
         ref = (m.groupdict().get("ref") or "").strip("的") if m else ""
         if len(ref) < 2 or ref in p.generic_wholes:
             ref = ""
-        before = [x for x in claims[:i] if not is_pct(x) and x is not inner]
+        before = [x for x in claims[max(0, i - LOOKBACK):i] if not is_pct(x) and x is not inner]
         part = None
         if inner is not None:
             part = next((x for x in reversed(before) if x.sent == c.sent and x.dim == inner.dim), None)
@@ -332,7 +339,7 @@ def _part_by_subject(art: Article, sub: str, c: Claim) -> Claim | None:
     want = normalize_subject(sub)
     if len(want) < 2:
         return None
-    cands = [x for x in art.claims if not is_pct(x) and x.index < c.index and not is_back_reference(x)
+    cands = [x for x in art.claims[max(0, c.index - LOOKBACK):c.index] if not is_pct(x) and x.index < c.index and not is_back_reference(x)
              and _similar(want, normalize_subject(x.subject))]
     return cands[-1] if cands else None
 
@@ -352,7 +359,7 @@ def _named_whole(art: Article, part: Claim, ref: str, c: Claim) -> Claim | None:
     """The whole a share names (年度计划, 规上工业总产值, 年度目标)."""
     from factcheck.subjects import normalize_subject
 
-    same = [x for x in art.claims if x is not part and key(x) == key(part) and not is_pct(x)
+    same = [x for x in art.claims[max(0, part.index - LOOKBACK):part.index + LOOKBACK] if x is not part and key(x) == key(part) and not is_pct(x)
             and not is_back_reference(x)]
     core = WHOLE_WORDS.sub("", ref) or ref  # 全部完成投资 → 完成投资, 接待游客总量 → 接待游客
     nref = normalize_subject(core)
@@ -421,7 +428,7 @@ def rate(rule, art: Article):
             m = re.match(".*", step.pop(c.sent))
         if not m or any(w in m.group() for w in p.exclude_words):
             continue
-        before = [x for x in claims[:i] if not is_pct(x) and not is_back_reference(x)]
+        before = [x for x in claims[max(0, i - LOOKBACK):i] if not is_pct(x) and not is_back_reference(x)]
         basis = next((x for x in reversed(before) if x.sent == c.sent and BASIS.search(x.clause)), None)
         if basis is not None:
             # 按常住人口471.2万人计算，签约率39.6%: the figure the rate is computed on is named
@@ -473,7 +480,7 @@ def growth(rule, art: Article):
         if not pct_re.search(head) or re.search(r"(?:由|从)[^，。]*(?:提高|增加|上升|下降|降低)(?:到|至)?$", head):
             continue
         down = any(head.rstrip("了").endswith(w) for w in p.down_words)
-        sent = [x for x in claims[:i] if x.sent == c.sent and not is_pct(x)]
+        sent = [x for x in claims[max(0, i - LOOKBACK):i] if x.sent == c.sent and not is_pct(x)]
 
         def is_prev(x: Claim) -> bool:
             return any(w in x.pre for w in prev_words) or is_back_reference(x)
@@ -534,7 +541,7 @@ def pp_diff(rule, art: Article):
         down = any(w in head for w in p.down_words)
         if not down and not any(w in head for w in p.up_words):
             continue
-        pcts = [x for x in claims[:i] if x.sent == c.sent and is_pct(x)]
+        pcts = [x for x in claims[max(0, i - LOOKBACK):i] if x.sent == c.sent and is_pct(x)]
         if len(pcts) < 2:
             yield Group({"diff": c}, unverifiable="the two percentages are not both stated in the sentence")
             continue
@@ -564,7 +571,7 @@ def average(rule, art: Article):
         w = next((w for w in words if w in head), None)
         if w is None or is_pct(c):
             continue
-        prior = [x for x in claims[:i] if not is_pct(x) and not is_back_reference(x) and x.index not in art.part_ids]
+        prior = [x for x in claims[max(0, i - LOOKBACK):i] if not is_pct(x) and not is_back_reference(x) and x.index not in art.part_ids]
         para = [x for x in prior if x.para == c.para]
         # 每所学校 → counted in 所; 户均 → 户; 人次均 → 人次; 亩均/亩产 → an area
         mm = re.search(r"人次均|每([\u4e00-\u9fff])|(?<!平)([户人村亩家校企])均", head)
@@ -605,7 +612,7 @@ def average(rule, art: Article):
             count = a if a is not None and counted(a) else None
         if count is None and total is not None and near is None:
             # no count beside the average: the one stated with the total (接待游客865.3万人次…旅游综合收入92.6亿元)
-            count = next((x for x in claims[:i] if counted(x) and x.sent == total.sent and not is_back_reference(x)), None)
+            count = next((x for x in claims[max(0, i - LOOKBACK):i] if counted(x) and x.sent == total.sent and not is_back_reference(x)), None)
         if count is None:
             count = near or max(counts, key=lambda x: x.base_value(), default=None)
         if total is None and count is not None:
@@ -634,6 +641,8 @@ def repeat(rule, art: Article, keyer):
             continue
         period = claim_period(c, art.year, default_to_year=False)
         earlier = seen.setdefault(k, [])
+        if len(earlier) > 64:
+            continue  # a subject stated this often is a list, not a restatement
         # the same subject in another period is another fact (2023年112个 vs 2024年120个以上)
         first = next((f for f, fp in earlier if fp == period or (fp is None or period is None) and
                       k[4] != "target"), None)
