@@ -83,7 +83,7 @@ def find_conflicts(rules, results, approx) -> list[Check]:
                            approx)
             if chk is None:
                 continue
-            same = ref_period is not None and ref_period == period
+            same = ref_period is not None and ref_period == period and ref_period[0].isdigit()
             scope = (f"same period ({period})" if same else
                      f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
             chk.details.update({"subject_key": shown, "time_scope": scope,

@@ -126,6 +126,15 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e
+    # A UTF-8 file with a few broken bytes is not GB18030 (which decodes almost anything, as mojibake):
+    # GB text decoded as UTF-8 gives mostly replacement characters, a damaged UTF-8 file mostly good ones.
+    lenient = data.decode("utf-8", "replace")
+    bad = lenient.count("\ufffd")
+    good = len(lenient) - len(lenient.encode("ascii", "ignore")) - bad
+    if good >= 8 and good >= 2 * bad:
+        line = data.count(b"\n", 0, utf8_error.start) + 1
+        raise InputError(path, f"invalid UTF-8 at byte {utf8_error.start} (line {line}) in a file that is "
+                               f"otherwise UTF-8 ({bad} bad byte sequence{'s' if bad != 1 else ''})")
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -205,8 +214,12 @@ def front_matter(text: str, path: str = "") -> tuple[dict, int]:
 
     try:
         data = yaml.safe_load(text[4:end])
-    except (yaml.YAMLError, RecursionError, ValueError, MemoryError):  # deep nesting: not front matter
+    except (yaml.YAMLError, ValueError):
         return {}, 0
+    except (RecursionError, MemoryError):  # fenced YAML nested too deep to read: front matter, no metadata
+        return {}, body_start
+    if data is None:
+        return {}, body_start  # empty front matter: still not part of the body
     if not isinstance(data, dict):
         return {}, 0
     # scalars only: str() of a nested value (or of a billion-laughs alias tree) is no title

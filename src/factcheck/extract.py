@@ -37,6 +37,7 @@ SEGMENT_DELIMS = "；;。！？!?\n"
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?|\n\n")
 MAGNITUDE_ONLY = set("万亿千百")
 DATE_CHARS = set("月日号时点")
+DURATION_LEAD = re.compile(r"(?:连续|近|未来|用了|用|历时|经过|满|长达|达|已)$")
 CLAUSE_REACH = 120  # a clause is read at most this far on either side of its figure
 PLACE_TIME_ONLY = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
                              r"上半年|下半年|前三季度|第?[一二三四]季度|年初|年末|年底)?(?:共|累计|共计)?")
@@ -322,6 +323,8 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
         return None
     if unit in ("年", "天", "个月") and text[max(0, s - 1):s] in ("每",):
         return None
+    if unit == "年" and chinese and not DURATION_LEAD.search(text, max(0, s - 3), s):
+        return None  # 学前三年, 三年行动计划: a name, not a span of time
     nxt = text[p:p + 1]
     if nxt.isascii() and nxt.isalnum() and unit not in ("%", "‰"):
         return None

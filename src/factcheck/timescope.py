@@ -43,11 +43,11 @@ def claim_period(claim, art_year: int | None, default_to_year: bool = True) -> s
         y, rest = art_year - 1, ""
     elif t.startswith("今年"):
         if art_year is None:
-            return None
+            return "this-year" + t[2:]  # no year known: still not last year
         y, rest = art_year, t[2:]
     elif t.startswith(("去年", "上年")):
         if art_year is None:
-            return None
+            return "last-year" + t[2:]
         y, rest = art_year - 1, t[2:]
     else:
         if art_year is None:

@@ -166,14 +166,17 @@ def arithmetic(rule, g: Group, formula, env, ok: bool) -> tuple[str, str, str]:
     neq = "≠" if not ok else "="
     if rule.kind == "breakdown":
         total, parts = r["total"], r["parts"]
+        units = {c.unit for c in parts}
+        # the parts in their own unit when they share one (2万元 + 1万元 = 3万元 ≠ 0.0004亿元)
+        ref = parts[0] if len(units) == 1 and parts[0].unit != total.unit else total
         pl = places_of(parts)
-        vals = [in_unit(c.base_value(), total) for c in parts]
+        vals = [in_unit(c.base_value(), ref) for c in parts]
         s = sum(vals, Decimal(0))
         expr = " + ".join(fmt(v, pl) for v in vals)
         if g.formula == "formula":
-            return f"{expr} = {fmt(s, pl)}{total.unit} {neq} {total.display()}", total.display(), fmt(s, pl)
+            return f"{expr} = {fmt(s, pl)}{ref.unit} {neq} {total.display()}", total.display(), fmt(s, pl)
         rel = "≤" if ok else ">"
-        return f"{expr} = {fmt(s, pl)}{total.unit} {rel} {total.display()} (the parts of a partial breakdown)", \
+        return f"{expr} = {fmt(s, pl)}{ref.unit} {rel} {total.display()} (the parts of a partial breakdown)", \
             total.display(), fmt(s, pl)
     if rule.kind in ("share", "rate"):
         a, b = (r["part"], r["whole"]) if rule.kind == "share" else (r["numerator"], r["denominator"])

@@ -89,15 +89,21 @@ def _convert(node, allowed: set, names: set, depth: int) -> Node:
     if depth > MAX_DEPTH:
         raise FormulaError(f"the formula nests deeper than {MAX_DEPTH} levels")
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return Node("num", value=Decimal(str(node.value)))
+        value = Decimal(str(node.value))
+        if not value.is_finite():  # 1e999 is inf: the interval arithmetic would compute inf - inf
+            raise FormulaError(f"the number {_short(node)} is not finite")
+        return Node("num", value=value)
     if isinstance(node, ast.Name):
         if node.id not in allowed:
             raise FormulaError(f"unknown name {node.id!r}; this rule kind provides: {', '.join(sorted(allowed))}")
         names.add(node.id)
         return Node("name", value=node.id)
     if isinstance(node, ast.BinOp) and type(node.op) in BINOPS:
-        return Node(BINOPS[type(node.op)], (_convert(node.left, allowed, names, depth + 1),
-                                            _convert(node.right, allowed, names, depth + 1)))
+        left = _convert(node.left, allowed, names, depth + 1)
+        right = _convert(node.right, allowed, names, depth + 1)
+        if isinstance(node.op, ast.Div) and right.op == "num" and right.value == 0:
+            raise FormulaError("division by zero")
+        return Node(BINOPS[type(node.op)], (left, right))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = _convert(node.operand, allowed, names, depth + 1)
         return Node("neg", (inner,)) if isinstance(node.op, ast.USub) else inner
@@ -110,6 +116,11 @@ def _convert(node, allowed: set, names: set, depth: int) -> Node:
         return Node("call", tuple(_convert(a, allowed, names, depth + 1) for a in node.args), node.func.id)
     raise FormulaError(f"{type(node).__name__} is not allowed in a formula (only numbers, names, + - * /, "
                        f"comparison and {', '.join(sorted(FUNCTIONS))})")
+
+
+def _short(node) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _eval(node: Node, env: dict):

@@ -280,12 +280,13 @@ def share(rule, art: Article):
             continue
         m = next((mm for mm in (pt.search(head) for pt in pats) if mm), None)
         inner = None  # 占全年计划350亿元的29.4%: the whole stands between 占 and the figure
-        if m is None and i >= 1 and claims[i - 1].sent == c.sent:
+        if i >= 1 and claims[i - 1].sent == c.sent:
             w = claims[i - 1]
             between = art.text[w.nend:c.nstart]
             if between in ("的", "的比重为", "的比例为", "的比重", "的比例") and \
                     INNER_LEAD.search(art.text[max(w.clause_start, w.nstart - 14):w.nstart]):
                 inner = w  # 占全年计划350亿元的29.4%, 完成年度目标5万人的114.8%
+                m = None
         if m is None and inner is None and BARE_SHARE.search(head) and c.sent in last_whole:
             sub = head[: head.rfind("占")].lstrip("，,；;。其中 ")
             part = _part_by_subject(art, sub, c) if sub else None

@@ -142,6 +142,70 @@ def _line_of(root, loc: tuple) -> int | None:
     return line
 
 
+# re.compile raises more than re.error: RecursionError (deep groups), OverflowError (a{4294967296})
+PATTERN_ERRORS = (re.error, RecursionError, OverflowError, ValueError)
+MAX_YAML_DEPTH = 50  # a rule file nests three levels; libyaml's composer recurses in C (a deep file crashes it)
+
+
+def _check_nesting(text: str, Loader, path: str) -> None:
+    """Refuse deeply nested YAML from the event stream (iterative) before anything recursive sees it."""
+    depth = 0
+    for ev in yaml.parse(text, Loader=Loader):
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise RuleError(path, "", f"invalid YAML: nested more than {MAX_YAML_DEPTH} levels deep",
+                                ev.start_mark.line + 1 if ev.start_mark else None)
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+MAX_YAML_VALUES = 100_000
+
+
+def _check_size(root, path: str) -> None:
+    """Refuse a file whose aliases expand to more values than a rule can hold ("billion laughs")."""
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if isinstance(node, yaml.MappingNode):
+            n = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            n = 1 + sum(size(v) for v in node.value)
+        else:
+            n = 1
+        sizes[id(node)] = n
+        return n
+
+    if root is not None and size(root) > MAX_YAML_VALUES:
+        raise RuleError(path, "", f"invalid YAML: its aliases expand to more than {MAX_YAML_VALUES} values")
+
+
+MESSAGE_FIELDS = {"arithmetic", "stated", "recomputed", "miss", "relation"}
+
+
+def _message_problem(message: str, roles) -> str | None:
+    """A message may only name the engine's values ({arithmetic}, {stated}, … and the kind's roles):
+    no attribute or index access ({stated.__class__}), no conversion or format spec ({miss:>999999999})."""
+    import string
+
+    allowed = MESSAGE_FIELDS | set(roles)
+    try:
+        fields = list(string.Formatter().parse(message))
+    except ValueError as e:
+        return f"not a valid message template: {e}"
+    for _, name, spec, conv in fields:
+        if name is None:
+            continue
+        if name not in allowed:
+            return f"unknown placeholder {{{name}}}; a message may use {', '.join('{' + n + '}' for n in sorted(allowed))}"
+        if spec or conv:
+            return f"placeholder {{{name}}} may not have a conversion or format spec"
+    return None
+
+
 def load_rule_file(path: Path) -> Rule:
     sp = str(path)
     try:
@@ -150,7 +214,9 @@ def load_rule_file(path: Path) -> Rule:
         raise RuleError(sp, "", f"cannot read: {e}") from None
     Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_nesting(text, Loader, sp)
         root = yaml.compose(text, Loader=Loader)
+        _check_size(root, sp)
         data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -168,7 +234,9 @@ def load_rule_file(path: Path) -> Rule:
         if err["type"] == "extra_forbidden":
             reason = "unknown key"
         elif err["type"] == "literal_error":
-            reason = f"{err['msg']} (got {err.get('input')!r})"
+            import reprlib
+
+            reason = f"{err['msg']} (got {reprlib.repr(err.get('input'))})"  # short, whatever the file holds
         raise RuleError(sp, key, reason, _line_of(root, loc)) from None
     object.__setattr__(rule, "path", sp)
     try:
@@ -178,19 +246,31 @@ def load_rule_file(path: Path) -> Rule:
         loc = ("params",) + tuple(err["loc"])
         reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         raise RuleError(sp, ".".join(map(str, loc)), reason, _line_of(root, loc)) from None
+    for key in ("message", "ok_message"):
+        problem = _message_problem(getattr(rule, key), KIND_NAMES[rule.kind])
+        if problem:
+            raise RuleError(sp, key, problem, _line_of(root, (key,)))
     if rule.kind == "rate" and not (params.rate_words or params.rate_pattern):
         raise RuleError(sp, "params.rate_words", "a rate rule needs rate_words or rate_pattern", _line_of(root, ("params",)))
     if rule.kind == "rate" and params.rate_pattern:
         try:
             re.compile(params.rate_pattern)
-        except re.error as e:
+        except PATTERN_ERRORS as e:
             raise RuleError(sp, "params.rate_pattern", f"invalid pattern: {e}", _line_of(root, ("params", "rate_pattern"))) from None
     for key in ("markers", "list_markers", "patterns"):
-        for i, pat in enumerate(getattr(params, key, []) or []):
+        pats = getattr(params, key, []) or []
+        for i, pat in enumerate(pats):
             try:
                 re.compile(pat)
-            except re.error as e:
-                raise RuleError(sp, f"params.{key}.{i}", f"invalid pattern: {e}", _line_of(root, ("params", key, i))) from None
+            except PATTERN_ERRORS as e:
+                raise RuleError(sp, f"params.{key}.{i}", f"invalid pattern: {e or type(e).__name__}",
+                                _line_of(root, ("params", key, i))) from None
+        try:  # the breakdown kind joins its markers into one alternation
+            if key != "patterns":
+                re.compile("|".join(f"(?:{pat})" for pat in pats))
+        except PATTERN_ERRORS as e:
+            raise RuleError(sp, f"params.{key}", f"the patterns cannot be joined into one: {e}",
+                            _line_of(root, ("params", key))) from None
     compiled = {"params": params}
     names = KIND_NAMES[rule.kind]
     formulas = [("formula", rule.formula, ("formula",))]

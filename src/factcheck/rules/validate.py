@@ -21,6 +21,9 @@ def run_example(rule, text: str) -> list:
             norm = normalize(doc.text)
             res = FileResult(doc.path, claims=extract(doc, norm), chars=len(part))
             res.article_time = article_time(doc, norm.text)
+            from factcheck.conflicts import article_place
+
+            res.place = article_place(norm.text)
             results.append(res)
         return find_conflicts([rule], results, None or __import__("decimal").Decimal("0.05"))
     doc = Document(f"<example {rule.id}>", text)
