@@ -41,13 +41,14 @@ def test_seeds_meet_the_targets():
     assert s["mutations caught"][0] >= 20, s["details"]
 
 
-@pytest.mark.parametrize("folder, found, right, mutations", [
-    ("tests/articles", 78, 78, 59),
-    ("tests/holdout", 58, 58, 44),
+@pytest.mark.parametrize("folder, found, right, mutations, alarms", [
+    ("tests/articles", 78, 78, 59, 0),
+    ("tests/holdout", 58, 58, 44, 0),
+    ("tests/holdout2", 52, 51, 38, 2),  # two known false alarms: see the note on the rules issue
 ])
-def test_article_sets_hold_their_level(folder, found, right, mutations):
+def test_article_sets_hold_their_level(folder, found, right, mutations, alarms):
     s = score("--gold", f"{folder}/gold.yaml", "--articles", folder)
-    assert s["false alarms"][0] == 0, s["details"]
+    assert s["false alarms"][0] <= alarms, s["details"]
     assert s["relations found"][0] >= found, s["details"]
     assert s["verdicts right"][0] >= right, s["details"]
     assert s["mutations caught"][0] >= mutations, s["details"]

@@ -70,7 +70,7 @@ def _walk_dir(root: Path, include, exclude):
     found: list[str] = []
     errors: list[InputError] = []
 
-    def walk(d: Path):
+    def walk(d: Path, pending: list):
         try:
             st = d.stat()
         except OSError as e:
@@ -98,13 +98,27 @@ def _walk_dir(root: Path, include, exclude):
             if is_dir:
                 if e.name.startswith("."):
                     continue
-                walk(path)
+                pending.append(path)
             elif _matches(e.name, include):
-                found.append(str(path))
+                if _special_file(e.path):
+                    errors.append(InputError(str(path), "not a regular file (a FIFO, socket or device), skipped"))
+                else:
+                    found.append(str(path))
 
-    walk(root)
+    pending = [root]  # a stack, not recursion: a folder tree of any depth is walked
+    while pending:
+        walk(pending.pop(), pending)
     yield from errors
     yield from sorted(found)
+
+
+def _special_file(path: str) -> bool:
+    """A FIFO, socket or device met in a folder: opening it can block forever (a FIFO with no writer).
+    A path named on the command line is read whatever it is (`factcheck <(curl …)` is a pipe)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # a dangling symlink: reading it gives the error
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
@@ -176,6 +190,8 @@ def read_document(path: str) -> Document:
         except InputError:
             raise
         except FileNotFoundError:
+            if os.path.islink(path):
+                raise InputError(path, f"broken symbolic link (to {os.readlink(path)})") from None
             raise InputError(path, "no such file (it may have been removed while the run was listing files)") from None
         except PermissionError:
             raise InputError(path, "permission denied") from None

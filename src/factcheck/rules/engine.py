@@ -98,7 +98,10 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
     if g.unverifiable:
         msg = f"cannot verify {_describe(rule, g)}: {g.unverifiable}"
         return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note)
-    st = rule.kind in ("repeat", "conflict")
+    # a restated bound must restate the same figure (超500亿元 / 500亿元以上); a bound and a figure
+    # agree when the figure lies within the bound (突破15万户 / 15.86万户)
+    quals = {v.qualifier for v in g.roles.values() if not isinstance(v, list)}
+    st = rule.kind in ("repeat", "conflict") and len(quals) == 1 and quals <= {"lower", "upper"}
     env = {k: ([natural(c, approx, st) for c in v] if isinstance(v, list) else natural(v, approx, st))
            for k, v in g.roles.items()}
     formula = rule.compiled if g.formula == "formula" else rule.extra_formula(g.formula)

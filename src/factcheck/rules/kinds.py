@@ -205,14 +205,13 @@ def breakdown(rule, art: Article):
         if list_re is not None and not found:
             lm = list_re.search(text, s0, min(s1, s0 + 16))
             if lm and cs:
-                prev: list[Claim] = []
-                for back in sents[max(0, si - 3):si][::-1]:
-                    cand = by_sent[back]
-                    if cand[0].para != cs[0].para and art.text[s0 - 2:s0] != "\n\n" and back != sents[si - 1]:
-                        break
-                    prev.extend(c for c in cand if not c.in_paren and c.index not in art.part_ids)
+                para = cs[0].para
+                prev = [c for back in sents[max(0, si - 3):si] for c in by_sent[back]
+                        if s - c.sent <= 3 and c.para >= para - 1 and not c.in_paren and c.index not in art.part_ids]
                 parts = _parallel_parts(art, cs, lm.end(), s1, False)
-                found.append((prev, parts, lm.group(), True))
+                nxt = by_sent.get(s + 1, [])
+                sub = [c for c in nxt if SUBTOTAL.search(text[max(0, c.nstart - 8):c.nstart])]
+                found.append((sub or prev, parts, lm.group(), "after" if sub else True))
         for totals, parts, marker, listed in found:
             if _share_listing(art, parts):
                 continue
@@ -229,11 +228,12 @@ def breakdown(rule, art: Article):
                     continue
                 subj = {c.subject for c in ps}
                 exact = [c for c in cands if c.subject in subj]
-                if listed:
-                    # a list sentence (按…划分): the total is the first figure of that kind in the nearest
-                    # sentence before it that has one
-                    nearest = max(c.sent for c in cands)
-                    total = exact[0] if exact else [c for c in cands if c.sent == nearest][0]
+                if listed == "after":
+                    total = cands[0]  # 分产业看，A…B…C…。三大产业合计…: the subtotal that follows
+                elif listed:
+                    # a list sentence (按…划分): the total it divides is the largest figure of that kind
+                    # in the sentences just before it (a nearer subset, 已开工41个, is not it)
+                    total = exact[-1] if exact else max(cands, key=lambda c: (c.base_value(), c.index))
                 else:
                     total = (exact or cands)[-1]
                 mids = sum((c.base_value() for c in ps), Decimal(0))
@@ -309,12 +309,13 @@ def share(rule, art: Article):
         before = [x for x in claims[max(0, i - LOOKBACK):i] if not is_pct(x) and x is not inner]
         part = None
         if inner is not None:
-            part = next((x for x in reversed(before) if x.sent == c.sent and x.dim == inner.dim), None)
+            part = next((x for x in reversed(before) if x.sent == c.sent and x.dim == inner.dim
+                         and not is_back_reference(x)), None)
             whole = inner
         else:
             zhan = head.rfind("占")
             sub = head[:zhan] if zhan > 0 else ""
-            prev_in_sent = next((x for x in reversed(before) if x.sent == c.sent), None)
+            prev_in_sent = next((x for x in reversed(before) if x.sent == c.sent and not is_back_reference(x)), None)
             if sub and not re.search(r"\d", sub) and (prev_in_sent is None or prev_in_sent.nend < c.clause_start - 1):
                 part = _part_by_subject(art, sub.lstrip("，,；;。其中 "), c)
             part = part or prev_in_sent
