@@ -57,7 +57,10 @@ def article_facts(rule, res) -> list[tuple]:
             continue  # later mentions in the same article are the repeat rule's concern
         seen_here.add(gk)
         shown = "/".join(x for x in (res.place, readable_key(c, res.claims)) if x)
-        out.append((gk, c.index, claim_period(c, res.article_time), is_set, shown))
+        period = claim_period(c, res.article_time)
+        if period and not period[0].isdigit():
+            period = None  # 今年 in an undated article: across articles, an unknown period
+        out.append((gk, c.index, period, is_set, shown))
     return out
 
 
