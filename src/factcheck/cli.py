@@ -199,7 +199,11 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         elif r.error and errors_to_stderr:
             click.echo(f"factcheck: {r.path}: {r.error}", err=True)
     for e in result.input_errors:
-        if errors_to_stderr:
+        internal = getattr(e, "internal", None)  # a bug outside any one file (the cross-article checks)
+        if internal:
+            click.echo(f"factcheck: {e.path}: {e.reason}"
+                       + ("\n" + internal if debug else " (run with --debug for the traceback)"), err=True)
+        elif errors_to_stderr:
             click.echo(f"factcheck: {e.path}: {e.reason}", err=True)
     if timings:
         import json
@@ -253,7 +257,25 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None) -> 
         from factcheck.report.sarif import render_sarif
 
         return render_sarif(report, rules)
-    lines = {r.path: r.lines for r in result.files}
+    lines = {r.path: dict(r.lines) for r in result.files}
+    # figures of cross-article conflicts are found after each article's text was let go: read their lines
+    for chk in result.conflicts:
+        if chk.status != "discrepancy":
+            continue
+        for _, c in chk.claims:
+            want = range(c.line, c.line + c.text.count("\n") + 1)
+            have = lines.setdefault(c.path, {})
+            if all(n in have for n in want):
+                continue
+            try:
+                from factcheck.documents import read_document
+
+                text_lines = read_document(c.path).text.split("\n")
+            except Exception:
+                continue
+            for n in want:
+                if 0 < n <= len(text_lines):
+                    have[n] = text_lines[n - 1]
     if fmt == "html":
         from factcheck.report.html import render_html
 

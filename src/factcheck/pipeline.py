@@ -103,6 +103,44 @@ def _work(path):
     return process(path, _WORKER["rules"], _WORKER["approx"])
 
 
+WORKER_DIED = "internal error: the worker process checking this file died (it crashed or was killed)"
+
+
+def _run_parallel(files: list[str], jobs: int, initargs, progress) -> list[FileResult]:
+    """Check files in worker processes, in order. A worker that dies (a crash in C code, the OOM killer)
+    breaks its pool: the files checked so far are kept, the rest are run again in a new pool, and a file
+    that kills a pool on its own is an error for that file. The run never hangs on a dead worker."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+    chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
+    results: list[FileResult] = []
+    pending = list(files)
+    alone = False  # after a round without progress: one file at a time, to find the one that kills workers
+    while pending:
+        batch = pending[:1] if alone else pending
+        got: list[FileResult] = []
+        with ProcessPoolExecutor(1 if alone else jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=initargs) as pool:
+            try:
+                for r in pool.map(_work, batch, chunksize=1 if alone else chunk):
+                    got.append(r)
+                    if progress:
+                        progress(r)
+            except BrokenProcessPool:
+                pass
+        if alone and not got:
+            got = [FileResult(batch[0], error=WORKER_DIED)]
+            if progress:
+                progress(got[0])
+        results.extend(got)
+        pending = pending[len(got):]
+        alone = not alone and not got  # a round alone always settles its one file
+    return results
+
+
 @dataclass
 class RunResult:
     files: list[FileResult]
@@ -120,14 +158,7 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
     results: list[FileResult] = []
     jobs = max(1, jobs)
     if jobs > 1 and len(files) > 8 and "-" not in files:
-        import multiprocessing as mp
-
-        ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-        with ctx.Pool(jobs, initializer=_init_worker, initargs=(rule_dirs, select, ignore, approx)) as pool:
-            for r in pool.imap(_work, files, chunksize=max(1, min(64, len(files) // (jobs * 8) or 1))):
-                results.append(r)
-                if progress:
-                    progress(r)
+        results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx), progress)
     else:
         for f in files:
             r = process(f, rules, approx)
@@ -138,7 +169,13 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
     from factcheck.conflicts import find_conflicts
 
     conflict_rules = [r for r in rules if r.kind == "conflict"]
-    conflicts = find_conflicts(conflict_rules, results, approx) if conflict_rules else []
+    try:
+        conflicts = find_conflicts(conflict_rules, results, approx) if conflict_rules else []
+    except Exception as e:  # a bug in the cross-article checks: an error of the run, the files' checks stand
+        conflicts = []
+        err = InputError("<cross-article checks>", _one_line(f"internal error: {type(e).__name__}: {e}"))
+        err.internal = traceback.format_exc()
+        errors.append(err)
     t2 = time.perf_counter()
     timings = {"files": len(files), "chars": sum(r.chars for r in results),
                "claims": sum(len(r.claims) for r in results), "read_extract_s": round(t1 - t0, 4),

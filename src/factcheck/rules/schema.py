@@ -169,7 +169,10 @@ def _check_size(root, path: str) -> None:
 
     def size(node) -> int:
         if id(node) in sizes:
+            if sizes[id(node)] < 0:  # an alias inside its own anchor (&a [*a])
+                raise RuleError(path, "", "invalid YAML: a recursive alias", node.start_mark.line + 1)
             return sizes[id(node)]
+        sizes[id(node)] = -1
         if isinstance(node, yaml.MappingNode):
             n = 1 + sum(size(k) + size(v) for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
