@@ -295,7 +295,6 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
         base = table().get(mag + mu[0])
         if base is not None:
             qualifier, qtext = "lower_bounded", text[p + 1]
-            value = value  # stated in 万人
             p_unit_end = p + 2 + len(mu[0])
             ostart, oend = norm.span(s, p_unit_end)
             line = bisect.bisect_right(line_starts, ostart)

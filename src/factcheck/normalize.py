@@ -183,9 +183,7 @@ def _numeric_split(prev: str, nxt: str) -> bool:
 def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:
     if MD_BLOCK.match(prev) and (prev.lstrip().startswith(("#", "<!--")) or blank_between) or MD_BLOCK.match(nxt):
         return False
-    head = nxt.lstrip()[:1].translate(FOLD)
-    tail = prev.rstrip()[-1:].translate(FOLD)
-    if tail in NUMERIC_END and head in UNIT_START and (tail.isdigit() or tail in "万亿"):
+    if _numeric_split(prev, nxt):
         return True
     if _terminal(prev):
         return not blank_between and prev_full
@@ -202,8 +200,7 @@ def _emit_line(content: str, off: int, emit) -> None:
     pos = 0
     for m in WS_RUN.finditer(folded):
         a, b = m.start(), m.end()
-        keep = a > 0 and b < len(folded) and _ALNUM.match(folded[a - 1]) and _ALNUM.match(folded[b]) \
-            and not (folded[a - 1].isdigit() and folded[b].isdigit() and False)
+        keep = a > 0 and b < len(folded) and _ALNUM.match(folded[a - 1]) and _ALNUM.match(folded[b])
         emit(folded[pos:a], off + pos, 1)
         if keep:
             emit(" ", off + a, 1)
