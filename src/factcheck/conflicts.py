@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
+from functools import lru_cache
 
 from factcheck.lexicon import lexicon
 from factcheck.rules.engine import Check, evaluate
@@ -20,16 +21,27 @@ from factcheck.timescope import claim_period
 
 def article_place(text: str) -> str:
     """The place an article is about: the most frequent name ending in 区/县/市 in its text."""
-    lx = lexicon()
-    not_places = set(lx["not_places"])
-    suffixes = "".join(lx["place_suffixes"])
-    pat = re.compile(f"[\u4e00-\u9fff]{{2}}[{suffixes}]")
+    not_places, suffix = _place_words()
     counts: Counter = Counter()
-    for m in pat.finditer(text):
-        w = m.group()
+    taken = 0  # names do not overlap: 金水区县 is 金水区, then 县 starts nothing
+    for m in suffix.finditer(text):
+        e = m.end()
+        if e - 3 < taken:
+            continue
+        w = text[e - 3:e]
+        taken = e
         if w not in not_places and w[-2:] not in not_places:
             counts[w] += 1
     return counts.most_common(1)[0][0] if counts else ""
+
+
+@lru_cache(maxsize=1)
+def _place_words():
+    """The words that are not places, and a pattern finding each suffix (区, 县, 市) after two Chinese
+    characters: the engine looks for the rare suffix, not at every Chinese character."""
+    lx = lexicon()
+    suffixes = re.escape("".join(lx["place_suffixes"]))
+    return set(lx["not_places"]), re.compile(f"[{suffixes}](?<=[\u4e00-\u9fff]{{2}}[{suffixes}])")
 
 
 def same_fact(a, b, max_ratio: float) -> bool:

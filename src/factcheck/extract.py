@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from factcheck.documents import Document
+from factcheck.fastre import compile_fast
 from factcheck.lexicon import lexicon, strip_affixes
 from factcheck.normalize import Normalized, normalize
 from factcheck.numbers import CN_DIGITS, NumberError, parse_arabic, parse_chinese
@@ -29,7 +30,7 @@ def _candidates() -> re.Pattern:
     firsts = "".join(sorted(set(u[0] for u in _units()[0]) | set("余多几-~～至到—")))
     # a run of Chinese numerals is tried once, from its first character, and never backtracked into:
     # a long run (1 MB of 亿) costs linear time
-    return re.compile(CANDIDATE_ARABIC + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++(?=[" + re.escape(firsts) + "])")
+    return compile_fast(CANDIDATE_ARABIC + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++(?=[" + re.escape(firsts) + "])")
 RANGE_SEP = "-~～至到—"
 CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
@@ -42,8 +43,8 @@ CLAUSE_REACH = 120  # a clause is read at most this far on either side of its fi
 PLACE_TIME_ONLY = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
                              r"上半年|下半年|前三季度|第?[一二三四]季度|年初|年末|年底)?(?:共|累计|共计)?")
 GENERIC_NOUNS = {"项目", "企业", "事项", "单位", "家", "个", "人"}
-YEAR_IN_TIME = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))")
-SECTION_YEAR = re.compile(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
+YEAR_IN_TIME = compile_fast(r"(?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))")
+SECTION_YEAR = compile_fast(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
 LATER_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件次套所座元亩吨]|[两三四五六七八九十]+[个项家户人名条件次套所座]")
 EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
@@ -162,9 +163,9 @@ def _lex():
     lx = lexicon()
     before = sorted(((w, k) for k, ws in lx["qualifiers_before"].items() for w in ws), key=lambda x: -len(x[0]))
     after = sorted(((w, k) for k, ws in lx["qualifiers_after"].items() for w in ws), key=lambda x: -len(x[0]))
-    target = re.compile("|".join(lx["target_words"]))
-    actual = re.compile("|".join(map(re.escape, lx["actual_words"])))
-    time_re = re.compile("|".join(f"(?:{p})" for p in lx["time_patterns"]))
+    target = compile_fast("|".join(lx["target_words"]))
+    actual = compile_fast("|".join(map(re.escape, lx["actual_words"])))
+    time_re = compile_fast("|".join(f"(?:{p})" for p in lx["time_patterns"]))
     strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
     strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
     verbs = tuple(sorted(lx["verb_endings"], key=len, reverse=True))
@@ -205,11 +206,14 @@ class _Layout:
         return bisect.bisect_right(starts, pos) - 1
 
 
-def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEFAULT_APPROX) -> list[Claim]:
-    """All numeric claims of a document, in text order. Never raises on any text."""
+def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEFAULT_APPROX,
+            layout: _Layout | None = None) -> list[Claim]:
+    """All numeric claims of a document, in text order. Never raises on any text.
+
+    layout: the boundaries of norm.text when the caller has them already (they are found once)."""
     norm = norm or normalize(doc.text, doc.body_start)
     text = norm.text
-    layout = _Layout(text)
+    layout = layout or _Layout(text)
     layout.prepare(text)
     line_starts = [0, *itertools.accumulate(len(ln) + 1 for ln in doc.text.split("\n"))][:-1]
     claims: list[Claim] = []

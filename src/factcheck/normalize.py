@@ -26,7 +26,10 @@ NUMERIC_END = set("0123456789.万亿千百十余多")
 MD_BLOCK = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s|<!--)")
 WS_RUN = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\f\v]+")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
-_FULLWIDTH_COMMA_IN_NUMBER = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
+# 1，234: a full-width comma between thousands (opens with the comma, which the engine finds quickly)
+_FULLWIDTH_COMMA_IN_NUMBER = re.compile(r"，(?<=[0-9０-９]，)(?=[0-9０-９]{3}(?![0-9０-９]))")
+_FOLDABLE = re.compile("[" + re.escape(_FOLD_SRC) + "]")
+_FOLD1 = {a: b for a, b in zip(_FOLD_SRC, _FOLD_DST)}
 
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -132,6 +135,11 @@ def normalize(text: str, start: int = 0) -> Normalized:
         out.append(s)
         length += len(s)
 
+    # widths and joins are decided on the lines as written; what is copied comes from the folded text
+    # (both folds keep every character's offset)
+    folded = _fold(text)
+    line_offs = [off for off, _ in lines]
+    ws_lines = {bisect.bisect_right(line_offs, m.start()) - 1 for m in WS_RUN.finditer(folded, start)}
     prev = None  # index of previous non-blank line
     first = next((k for k in range(len(lines)) if not blank[k]), None)  # the title line
     gap_blank = False
@@ -152,7 +160,11 @@ def normalize(text: str, start: int = 0) -> Normalized:
                     emit(" ", off, 0)
             else:
                 emit("\n\n", lines[prev][0] + len(lines[prev][1]), 0)
-        _emit_line(content, off, emit)
+        line = folded[off:off + len(content)]
+        if k in ws_lines:
+            _emit_line(line, off, emit)
+        elif line:
+            emit(line, off, 1)
         prev = k
         gap_blank = False
     return Normalized("".join(out), starts, origs, strides, len(text))
@@ -175,13 +187,23 @@ DATE_OPENING = re.compile(r"(?:(?:19|20)\d{2}年|\d{1,2}月\d{1,2}日|近日|日
 
 def _numeric_split(prev: str, nxt: str) -> bool:
     """311.2亿 / 元: a number and its unit split by a line break."""
-    head = nxt.lstrip()[:1].translate(FOLD)
-    tail = prev.rstrip()[-1:].translate(FOLD)
+    head = nxt.lstrip()[:1]
+    tail = prev.rstrip()[-1:]
+    head, tail = _FOLD1.get(head, head), _FOLD1.get(tail, tail)
     return tail in NUMERIC_END and head in UNIT_START and (tail.isdigit() or tail in "万亿")
 
 
+def _md_block(line: str) -> bool:
+    """A Markdown heading, quote, table row, list item or comment opens the line."""
+    head = line.lstrip()[:1]
+    return (head in _MD_FIRST or head.isdigit()) and MD_BLOCK.match(line) is not None
+
+
+_MD_FIRST = frozenset("#>|-*+<")
+
+
 def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:
-    if MD_BLOCK.match(prev) and (prev.lstrip().startswith(("#", "<!--")) or blank_between) or MD_BLOCK.match(nxt):
+    if _md_block(prev) and (prev.lstrip().startswith(("#", "<!--")) or blank_between) or _md_block(nxt):
         return False
     if _numeric_split(prev, nxt):
         return True
@@ -192,11 +214,15 @@ def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:
     return prev_full
 
 
-def _emit_line(content: str, off: int, emit) -> None:
-    """Copy one line, folding widths and dropping spaces that are not between two ASCII letters/digits."""
-    if "，" in content:
-        content = _FULLWIDTH_COMMA_IN_NUMBER.sub(",", content)
-    folded = content.translate(FOLD)
+def _fold(text: str) -> str:
+    """Full-width digits and signs to ASCII, and 1，234 to 1,234 (every character keeps its offset)."""
+    if _FOLDABLE.search(text):
+        text = text.translate(FOLD)
+    return _FULLWIDTH_COMMA_IN_NUMBER.sub(",", text)
+
+
+def _emit_line(folded: str, off: int, emit) -> None:
+    """Copy one folded line, dropping spaces that are not between two ASCII letters/digits."""
     pos = 0
     for m in WS_RUN.finditer(folded):
         a, b = m.start(), m.end()

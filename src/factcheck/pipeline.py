@@ -7,6 +7,7 @@ raw text of each figure), so memory does not grow with the size of the corpus' t
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import traceback
@@ -47,11 +48,12 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
     res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text))
     try:
         norm = normalize(doc.text, doc.body_start)
-        claims = extract(doc, norm, approx)
+        layout = _Layout(norm.text)
+        claims = extract(doc, norm, approx, layout)
         from factcheck.timescope import article_time
 
         res.article_time = article_time(doc, norm.text)
-        art = Article(doc.path, norm.text, _Layout(norm.text), claims, doc.meta, year=res.article_time)
+        art = Article(doc.path, norm.text, layout, claims, doc.meta, year=res.article_time)
         res.claims = claims
         res.checks = check_article(rules, art, approx)
         from factcheck.conflicts import article_place
@@ -81,6 +83,13 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         res.internal = traceback.format_exc()
         res.claims, res.checks = [], []
     return res
+
+
+def _settle() -> None:
+    """A checked file's results live until the report is written: move them out of the collector's
+    reach, so its passes do not walk every result kept so far (they cost a run of 10,000 articles
+    about a tenth of its time). Garbage made afterwards is collected as usual."""
+    gc.freeze()
 
 
 def _one_line(msg: str, limit: int = 300) -> str:
@@ -127,6 +136,7 @@ def _run_parallel(files: list[str], jobs: int, initargs, progress) -> list[FileR
             try:
                 for r in pool.map(_work, batch, chunksize=1 if alone else chunk):
                     got.append(r)
+                    _settle()
                     if progress:
                         progress(r)
             except BrokenProcessPool:
@@ -163,6 +173,7 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
         for f in files:
             r = process(f, rules, approx)
             results.append(r)
+            _settle()
             if progress:
                 progress(r)
     t1 = time.perf_counter()

@@ -21,7 +21,19 @@ def _tables():
     verb_re = re.compile("^.*(?:" + "|".join(map(re.escape, verbs)) + ")")
     strip_left = re.compile("^(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_left"], key=len, reverse=True))) + ")")
     strip_right = re.compile("(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_right"], key=len, reverse=True))) + ")$")
-    return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"]), set(lx["set_subjects"])
+    sets = set(lx["set_subjects"])
+    set_lengths = tuple(sorted({len(w) for w in sets if w}, reverse=True))
+    return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"]), sets, set_lengths
+
+
+def _set_tail(subj: str) -> str | None:
+    """The longest set word (总投资, 项目 …) the subject ends with."""
+    t = _tables()
+    sets = t[6]
+    for n in t[7]:
+        if n <= len(subj) and subj[len(subj) - n:] in sets:
+            return subj[len(subj) - n:]
+    return None
 
 
 # a percentage whose subject only says it is a change (比上年增长5.8%) names no fact of its own
@@ -31,7 +43,7 @@ PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:区|县|市)(?=[\u4e00-\u9fff]{2})
 
 @lru_cache(maxsize=65536)
 def normalize_subject(s: str, threshold: str | None = None) -> str:
-    syn, syn_re, verb_re, strip_left, strip_right, _, _ = _tables()
+    syn, syn_re, verb_re, strip_left, strip_right = _tables()[:5]
     if threshold:
         s = s.replace(threshold, "")
     if syn_re is not None:
@@ -70,8 +82,7 @@ def anchor_of(c: Claim, claims: list[Claim], subj: str = "") -> Claim | None:
 def readable_key(c: Claim, claims: list[Claim]) -> str:
     """The subject key as a reader sees it (the grouping key orders its characters)."""
     subj = normalize_subject(c.subject, c.threshold)
-    sets = _tables()[6]
-    tail = next((w for w in sorted(sets, key=len, reverse=True) if subj.endswith(w)), None)
+    tail = _set_tail(subj)
     if tail:
         subj = tail
     anchor = anchor_of(c, claims, subj)
@@ -85,8 +96,7 @@ def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bo
     if c.in_paren or c.threshold == "__self__" or c.subject.startswith("等"):
         return None
     subj = normalize_subject(c.subject, c.threshold)
-    sets = _tables()[6]
-    tail = next((w for w in sorted(sets, key=len, reverse=True) if subj.endswith(w)), None)
+    tail = _set_tail(subj)
     if tail:
         subj = tail  # 重点项目集中开工总投资 → 总投资 (of the set counted just before it)
     anchor = anchor_of(c, claims, subj)

@@ -53,10 +53,15 @@ def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> 
     files = sorted(run.files, key=lambda r: r.path)
     all_checks = checks if checks is not None else [c for r in files for c in r.checks] + list(run.conflicts)
     all_checks.sort(key=lambda c: c.sort_key())
-    claims = [Obj(claim_dict(c)) for r in files for c in sorted(r.claims, key=lambda c: c.start)]
+    claims = []
+    made = {}  # id of a claim (alive in the results) → its dict, made once for the list and its checks
+    for r in files:
+        for c in sorted(r.claims, key=lambda c: c.start):
+            d = made[id(c)] = Obj(claim_dict(c))
+            claims.append(d)
     check_out = []
     for chk in all_checks:
-        cc = [Obj(claim_dict(c), role=role) for role, c in chk.claims]
+        cc = [Obj(made.get(id(c)) or claim_dict(c), role=role) for role, c in chk.claims]
         check_out.append(_construct(
             rule=chk.rule, name=chk.name, kind=chk.kind, severity=chk.severity, status=chk.status,
             message=chk.message, stated=chk.stated, recomputed=chk.recomputed, tolerance=chk.tolerance,

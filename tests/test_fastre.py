@@ -1,0 +1,82 @@
+"""compile_fast: a first-character lookahead that never changes what a pattern matches."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factcheck.extract import SECTION_YEAR, YEAR_IN_TIME, _candidates, _lex
+from factcheck.fastre import compile_fast, first_class
+
+
+def _all(p, text):
+    return [(m.span(), m.groups()) for m in p.finditer(text)]
+
+
+@pytest.mark.parametrize("pattern,expected", [
+    (r"(?<![\d.])\d+", r"[\d]"),
+    (r"(?:19|20)\d{2}年|今年", "[12今]"),
+    (r"a?b", "[ab]"),
+    (r"(?:^|\n)#", r"[\u000a\u0023]"),
+    (r"x*y|(?=q)z", "[xyz]"),
+])
+def test_first_class(pattern, expected):
+    assert first_class(pattern) == expected
+
+
+@pytest.mark.parametrize("pattern", [
+    r"a*",  # may match the empty string
+    r".b",  # any character
+    r"[^a]b",  # a negated class
+    r"(a)\1",  # starts with a group, then a backreference: still known
+    r"(?i)ab",  # case folding
+    r"ab|cd",  # the engine finds a literal opening itself
+    r"[ab]c",
+])
+def test_no_lookahead_where_unknown_or_useless(pattern):
+    cls = first_class(pattern)
+    if pattern == r"(a)\1":
+        assert cls == "[a]"
+    else:
+        assert cls is None
+    assert compile_fast(pattern).pattern == pattern or cls is not None
+
+
+def test_compile_fast_keeps_groups_and_flags():
+    p = compile_fast(r"(?<!\d)((?:19|20)\d{2})年", re.MULTILINE)
+    assert p.flags & re.MULTILINE
+    assert p.search("在2023年").group(1) == "2023"
+
+
+_ALPHABET = "0123456789.,，年月今去上下前第一二三四五百千万亿个元%％【】#\n 至到-~季度半全截过以来同期底末力争计划预目标确保将拟"
+
+_PATTERNS = {
+    "candidates": _candidates(),
+    "time": _lex()[4],
+    "target": _lex()[2],
+    "year": YEAR_IN_TIME,
+    "section": SECTION_YEAR,
+}
+
+
+def _plain(pattern: str) -> str:
+    """The pattern compile_fast was given: without `(?=[…])(?:` … `)`."""
+    if not pattern.startswith("(?=["):
+        return pattern
+    return pattern[pattern.index("])(?:") + 5:-1]
+
+
+@pytest.mark.parametrize("name", sorted(_PATTERNS))
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=80))
+def test_fast_patterns_match_exactly_as_plain(name, text):
+    fast = _PATTERNS[name]
+    plain = re.compile(_plain(fast.pattern), fast.flags)
+    assert _all(fast, text) == _all(plain, text)
+
+
+def test_the_scanning_patterns_get_a_lookahead():
+    # the point of the module: the patterns scanned over every article are the fast kind
+    for name in ("candidates", "time", "target", "year"):
+        assert _PATTERNS[name].pattern.startswith("(?=["), name
