@@ -25,12 +25,21 @@ CANDIDATE = re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+")
 
 
 @lru_cache(maxsize=1)
-def _candidates() -> re.Pattern:
-    """Arabic numbers always; Chinese numerals only when a unit, 余/多/几 or a range sign follows."""
-    firsts = "".join(sorted(set(u[0] for u in _units()[0]) | set("余多几-~～至到—")))
+def _candidates(plain: bool = False) -> re.Pattern:
+    """Numbers that can start a claim: each is followed by the first character of a unit, 余/多/几, a
+    magnitude (万, 亿) or a range sign. Any other number (a date, 第3, a code) cannot become a claim, and
+    is passed over by the engine rather than read and turned down one by one.
+
+    plain: the same candidates without the test on the next character (the tests compare the two)."""
+    firsts = set(u[0] for u in _units()[0]) | set("余多几万亿-~～至到—")
+    follow = "(?=[" + re.escape("".join(sorted(firsts - set("0123456789.,")))) + "])"
+    arabic = CANDIDATE_ARABIC if plain else "|".join(
+        alt if alt.startswith("百分之") else alt + follow for alt in CANDIDATE_ARABIC.split("|"))
     # a run of Chinese numerals is tried once, from its first character, and never backtracked into:
     # a long run (1 MB of 亿) costs linear time
-    return compile_fast(CANDIDATE_ARABIC + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++(?=[" + re.escape(firsts) + "])")
+    return compile_fast(arabic + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++" + follow)
+
+
 RANGE_SEP = "-~～至到—"
 CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
@@ -188,7 +197,7 @@ class _Layout:
 
     def prepare(self, text: str) -> None:
         lx = _lex()
-        self.delims = [m.start() for m in CLAUSE_DELIM_RE.finditer(text)]
+        self.reversed = text[::-1]  # the last delimiter before a figure is the first one found in it
         self.opens = [m.start() for m in re.finditer(r"[（(]", text)]
         self.closes = [m.start() for m in re.finditer(r"[）)]", text)]
         self.targets = [(m.start(), m.end()) for m in lx[2].finditer(text)]
@@ -431,8 +440,9 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     # clause: back to the previous delimiter or the previous claim's end
     same_sent = bool(claims) and claims[-1].sent == c.sent
     prev_end = claims[-1].nend if same_sent else sent_start
-    d = bis(layout.delims, s - 1) - 1
-    k = layout.delims[d] if d >= 0 else -1
+    n = len(text)
+    back = CLAUSE_DELIM_RE.search(layout.reversed, n - s, n - s + CLAUSE_REACH + 1)
+    k = n - 1 - back.start() if back else -1
     c.clause_start = max(k + 1, prev_end, s - CLAUSE_REACH)
     pre = text[c.clause_start:s]
     last = claims[-1] if same_sent else None
@@ -457,8 +467,8 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     post = text[p:end]
     cut = POST_CUT.search(post)
     c.post = post[: cut.start() if cut else len(post)].replace("“", "").replace("”", "")[:8]
-    d = bis(layout.delims, c.nend - 1)
-    e = min(layout.delims[d] if d < len(layout.delims) else n, c.nend + CLAUSE_REACH)
+    ahead = CLAUSE_DELIM_RE.search(text, c.nend, c.nend + CLAUSE_REACH)
+    e = min(ahead.start() if ahead else n, c.nend + CLAUSE_REACH)
     c.clause = text[c.clause_start:e]
     c.subject = subject_of(c.pre, c.post, lx[5], lx[6], lx[7])
     # modality: a target word earlier in the sentence, not cancelled by an actual word after it
