@@ -80,3 +80,37 @@ def test_the_scanning_patterns_get_a_lookahead():
     # the point of the module: the patterns scanned over every article are the fast kind
     for name in ("candidates", "time", "target", "year"):
         assert _PATTERNS[name].pattern.startswith("(?=["), name
+
+
+_NUMERIC_TEXT = "0123456789.,，年月日号第+-~至个项元万亿亿元%余多几“”《》三两十百千 项目投资占比增长，。\n"
+
+
+def _claims_with(candidates, monkeypatch, text):
+    from factcheck import extract as X
+    from factcheck.documents import Document
+
+    monkeypatch.setattr(X, "_candidates", lambda: candidates)
+    claims = X.extract(Document("t.txt", text, "utf-8", {}, 0))
+    return [(c.start, c.end, c.text, str(c.value), c.unit, c.qualifier, c.threshold, c.subject) for c in claims]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet=_NUMERIC_TEXT, max_size=120))
+def test_candidates_that_cannot_start_a_claim_are_skipped_without_loss(text):
+    # the candidates pattern passes over numbers no unit can follow; the claims are the same as when
+    # every number is read and turned down
+    import pytest as _pytest
+
+    with _pytest.MonkeyPatch.context() as mp:
+        fast = _claims_with(_candidates(), mp, text)
+    with _pytest.MonkeyPatch.context() as mp:
+        plain = _claims_with(_candidates(plain=True), mp, text)
+    assert fast == plain
+
+
+def test_candidates_skip_dates_but_keep_figures():
+    text = "2023年5月20日，完成投资12.5亿元，编号A12-3"
+    found = [m.group() for m in _candidates().finditer(text)]
+    assert found == ["2023", "12.5", "亿", "12"]  # 12-3: a range sign follows (A12 is turned down later)
+    plain = [m.group() for m in _candidates(plain=True).finditer(text)]
+    assert plain == ["2023", "5", "20", "12.5", "亿", "12", "3"]
