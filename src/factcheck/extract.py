@@ -159,11 +159,17 @@ def _match_unit(text: str, p: int) -> tuple[str, UnitInfo] | None:
     units, longest, first = _units()
     if p >= len(text) or text[p] not in first:
         return None
-    for L in range(min(longest, len(text) - p), 0, -1):
-        u = text[p:p + L]
-        info = units.get(u)
+    return _unit_at_start(text[p:p + longest])
+
+
+@lru_cache(maxsize=8192)
+def _unit_at_start(s: str) -> tuple[str, UnitInfo] | None:
+    """The longest unit s starts with."""
+    units = _units()[0]
+    for L in range(len(s), 0, -1):
+        info = units.get(s[:L])
         if info is not None:
-            return u, info
+            return s[:L], info
     return None
 
 
@@ -263,15 +269,10 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
     if prev == "第" or prev == "+" or (prev.isascii() and prev.isalpha()):
         return None
     percent_words = raw.startswith("百分之")
-    try:
-        if percent_words:
-            value, exp = _parse_mixed(raw[3:])
-        elif raw[0].isdigit():
-            value, exp = parse_arabic(raw)
-        else:
-            value, exp = parse_chinese(raw)
-    except (NumberError, ArithmeticError, ValueError):
+    parsed = _value_of(raw)
+    if parsed is None:
         return None
+    value, exp = parsed
     chinese = not raw[0].isdigit() and not percent_words
     if chinese:
         if raw == "一" or raw in ("两",) and text[e:e + 1] not in _units()[2]:
@@ -383,6 +384,19 @@ def _word_tail(text: str, at: int, w: str, raw: str) -> bool:
         return not set(raw) <= MAGNITUDE_ONLY  # 上万 / 上千 only
     prev = text[at - 1:at]
     return bool(prev) and prev in SINGLE_QUALIFIER_WORDS.get(w, "")
+
+
+@lru_cache(maxsize=8192)
+def _value_of(raw: str) -> tuple[Decimal, int] | None:
+    """The value and precision of a candidate as written (the same figures recur: read each once)."""
+    try:
+        if raw.startswith("百分之"):
+            return _parse_mixed(raw[3:])
+        if raw[0].isdigit():
+            return parse_arabic(raw)
+        return parse_chinese(raw)
+    except (NumberError, ArithmeticError, ValueError):
+        return None
 
 
 def _parse_mixed(s: str) -> tuple[Decimal, int]:

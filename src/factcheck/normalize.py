@@ -9,6 +9,7 @@ with a blank line. Every normalized position maps back to an original offset (pi
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -24,7 +25,8 @@ CLOSERS = "”’」』）)】》\"' "
 UNIT_START = set("元万亿千百个项家户人名条件次套栋支批座所台辆场处间张份天小年月%‰亩平公吨米倍箱余多")
 NUMERIC_END = set("0123456789.万亿千百十余多")
 MD_BLOCK = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s|<!--)")
-WS_RUN = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\f\v]+")
+WS_CHARS = " \t\u3000\u00a0\u2002\u2003\u2009\f\v"
+WS_RUN = re.compile("[" + WS_CHARS + "]+")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 # 1，234: a full-width comma between thousands (opens with the comma, which the engine finds quickly)
 _FULLWIDTH_COMMA_IN_NUMBER = re.compile(r"，(?<=[0-9０-９]，)(?=[0-9０-９]{3}(?![0-9０-９]))")
@@ -34,11 +36,6 @@ _FOLD1 = {a: b for a, b in zip(_FOLD_SRC, _FOLD_DST)}
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
                    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
-
-
-def _approx_width(s: str) -> int:
-    """Columns of a line for the hard-wrap test: every non-ASCII character counts two (C-speed)."""
-    return 2 * len(s) - len(s.encode("ascii", "ignore"))
 
 
 def display_width(s: str) -> int:
@@ -80,41 +77,35 @@ class Normalized:
 
 def normalize(text: str, start: int = 0) -> Normalized:
     """Normalize text[start:] (the article body) with an offset map into text."""
-    lines: list[tuple[int, str]] = []  # (original offset of line start, line content without newline)
-    pos = start
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        lines.append((pos, text[pos:nl]))
-        pos = nl + 1
+    raws = text[start:].split("\n")  # each line without its newline
+    offs = list(itertools.accumulate([len(r) + 1 for r in raws[:-1]], initial=start))  # original offsets
+    nlines = len(raws)
+    stripped = [r.strip() for r in raws]
+    blank = [not t for t in stripped]
+    widths = [2 * len(t) - len(t.encode("ascii", "ignore")) for t in stripped]  # columns: non-ASCII counts two
     # blocks of consecutive non-blank lines
-    blank = [not ln.strip() for _, ln in lines]
-    widths = [_approx_width(ln.strip()) for _, ln in lines]
-    wrapped = [widths[i] for i in range(len(lines) - 1) if not blank[i] and not blank[i + 1]]
+    wrapped = [widths[i] for i in range(nlines - 1) if not blank[i] and not blank[i + 1]]
     wrapped.sort()
     file_width = wrapped[len(wrapped) // 2] if len(wrapped) >= 3 else None
 
-    block_max: dict[int, int] = {}
+    full = [False] * nlines  # the line is as wide as the widest other line of its block, near enough
     i = 0
-    while i < len(lines):
+    while i < nlines:
         if blank[i]:
             i += 1
             continue
         j = i
-        while j + 1 < len(lines) and not blank[j + 1]:
+        while j + 1 < nlines and not blank[j + 1]:
             j += 1
-        top = sorted((widths[m] for m in range(i, j + 1)), reverse=True)[:2]
-        for k in range(i, j + 1):
-            # the widest other line of the block (the line itself may be the widest)
-            other = top[1] if widths[k] == top[0] and len(top) > 1 else (top[0] if len(top) > 1 else 0)
-            block_max[k] = other if j > i else (file_width or 0)
+        if j > i:
+            top = sorted(widths[i:j + 1], reverse=True)[:2]
+            for k in range(i, j + 1):
+                # the widest other line of the block (the line itself may be the widest)
+                ref = top[1] if widths[k] == top[0] else top[0]
+                full[k] = ref > 0 and widths[k] >= 0.8 * ref
+        elif file_width:
+            full[i] = widths[i] >= 0.8 * file_width
         i = j + 1
-
-    def full(k: int) -> bool:
-        ref = block_max.get(k, 0)
-        return ref > 0 and widths[k] >= 0.8 * ref
 
     out: list[str] = []
     starts: list[int] = []
@@ -138,39 +129,52 @@ def normalize(text: str, start: int = 0) -> Normalized:
     # widths and joins are decided on the lines as written; what is copied comes from the folded text
     # (both folds keep every character's offset)
     folded = _fold(text)
-    line_offs = [off for off, _ in lines]
-    ws_lines = {bisect.bisect_right(line_offs, m.start()) - 1 for m in WS_RUN.finditer(folded, start)}
+    spaces = [ch for ch in WS_CHARS if ch in folded]  # the kinds of space the text has at all
+    space = spaces[0] if len(spaces) == 1 else None  # usually one: tested on each line directly
     prev = None  # index of previous non-blank line
-    first = next((k for k in range(len(lines)) if not blank[k]), None)  # the title line
+    first = next((k for k in range(nlines) if not blank[k]), None)  # the title line
     gap_blank = False
-    for k, (off, raw) in enumerate(lines):
+    p_line = ""
+    p_md = False
+    for k in range(nlines):
         if blank[k]:
             if prev is not None:
                 gap_blank = True
             continue
+        raw = raws[k]
+        off = offs[k]
         content = raw.rstrip()
+        lead = stripped[k]
+        md = (lead[0] in _MD_FIRST or lead[0].isdigit()) and MD_BLOCK.match(content) is not None
         if prev is not None:
-            p_line = lines[prev][1].rstrip()
-            title = DATELINE.match(content.lstrip()) or (prev == first and _title(p_line, content))
-            if title and not _numeric_split(p_line, content):
-                emit("\n\n", lines[prev][0] + len(lines[prev][1]), 0)  # a headline stands alone
-            elif _join(p_line, content, gap_blank, full(prev)):
-                a, b = p_line[-1:], content.lstrip()[:1]
+            split = _numeric_split(p_line, content)
+            title = (lead[0] in _DATELINE_FIRST and DATELINE.match(lead)) or (prev == first and _title(p_line, content))
+            if title and not split:
+                emit("\n\n", offs[prev] + len(raws[prev]), 0)  # a headline stands alone
+            elif _join(p_line, content, gap_blank, full[prev], p_md, md, split):
+                a, b = p_line[-1:], lead[:1]
                 if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
                     emit(" ", off, 0)
             else:
-                emit("\n\n", lines[prev][0] + len(lines[prev][1]), 0)
+                emit("\n\n", offs[prev] + len(raws[prev]), 0)
         line = folded[off:off + len(content)]
-        if k in ws_lines:
+        if (space in line) if space is not None else (spaces and any(ch in line for ch in spaces)):
             _emit_line(line, off, emit)
         elif line:
-            emit(line, off, 1)
+            starts.append(length)  # a line never continues the copied text before it (a newline is dropped)
+            origs.append(off)
+            strides.append(1)
+            out.append(line)
+            length += len(line)
         prev = k
+        p_line = content
+        p_md = md
         gap_blank = False
     return Normalized("".join(out), starts, origs, strides, len(text))
 
 
 DATELINE = re.compile(r"(?:本报讯|本报记者|本报通讯员|记者[ \u3000]|通讯员|（记者|\(记者|新华社|据[\u4e00-\u9fff]{2,6}消息)")
+_DATELINE_FIRST = frozenset("本记通（(新据")
 
 
 def _title(line: str, nxt: str) -> bool:
@@ -193,19 +197,16 @@ def _numeric_split(prev: str, nxt: str) -> bool:
     return tail in NUMERIC_END and head in UNIT_START and (tail.isdigit() or tail in "万亿")
 
 
-def _md_block(line: str) -> bool:
-    """A Markdown heading, quote, table row, list item or comment opens the line."""
-    head = line.lstrip()[:1]
-    return (head in _MD_FIRST or head.isdigit()) and MD_BLOCK.match(line) is not None
-
-
 _MD_FIRST = frozenset("#>|-*+<")
 
 
-def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool) -> bool:
-    if _md_block(prev) and (prev.lstrip().startswith(("#", "<!--")) or blank_between) or _md_block(nxt):
+def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool, prev_md: bool, nxt_md: bool,
+          split: bool) -> bool:
+    """Whether a line continues the previous one (md: the line opens a Markdown block; split: a number
+    and its unit are cut by the break)."""
+    if prev_md and (prev.lstrip().startswith(("#", "<!--")) or blank_between) or nxt_md:
         return False
-    if _numeric_split(prev, nxt):
+    if split:
         return True
     if _terminal(prev):
         return not blank_between and prev_full
