@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.extract import SECTION_YEAR, YEAR_IN_TIME, _candidates, _lex
+from factcheck.extract import SECTION_YEAR, _candidates, _lex
 from factcheck.fastre import compile_fast, first_class
 
 
@@ -55,7 +55,6 @@ _PATTERNS = {
     "candidates": _candidates(),
     "time": _lex()[4],
     "target": _lex()[2],
-    "year": YEAR_IN_TIME,
     "section": SECTION_YEAR,
 }
 
@@ -78,7 +77,7 @@ def test_fast_patterns_match_exactly_as_plain(name, text):
 
 def test_the_scanning_patterns_get_a_lookahead():
     # the point of the module: the patterns scanned over every article are the fast kind
-    for name in ("candidates", "time", "target", "year"):
+    for name in ("candidates", "time", "target"):
         assert _PATTERNS[name].pattern.startswith("(?=["), name
 
 
@@ -114,3 +113,27 @@ def test_candidates_skip_dates_but_keep_figures():
     assert found == ["2023", "12.5", "亿", "12"]  # 12-3: a range sign follows (A12 is turned down later)
     plain = [m.group() for m in _candidates(plain=True).finditer(text)]
     assert plain == ["2023", "5", "20", "12.5", "亿", "12", "3"]
+
+
+_PUNCT_TEXT = "。！？!?；;\n”’」』】]“年19200.5一，"
+_REWRITTEN = [  # (the pattern as scanned, the plainer form it must equal)
+    ("SENTENCE_END", r"[。！？!?]+[”’」』]?|\n\n"),
+    ("SEGMENT_END", r"[；;。！？!?]|\n\n"),
+    ("YEAR_IN_TIME", r"(?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))"),
+]
+
+
+@pytest.mark.parametrize("name,plain", _REWRITTEN)
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=_PUNCT_TEXT, max_size=60))
+def test_rewritten_patterns_match_as_their_plain_forms(name, plain, text):
+    from factcheck import extract as X
+
+    assert _all(getattr(X, name), text) == _all(re.compile(plain), text)
+
+
+@given(text=st.text(alphabet="（(）)ab", max_size=40))
+def test_positions_of_rare_characters(text):
+    from factcheck.extract import _positions
+
+    assert _positions(text, "（(") == [m.start() for m in re.finditer(r"[（(]", text)]
