@@ -168,27 +168,31 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
                      "per_file_ignores": dict(sorted(cfg.get("per_file_ignores", {}).items())),
                      "baseline": baseline}
     t_report = time.perf_counter()
-    report = build_report(result, configuration, suppressed, checks)
-    # colour: --color/--no-color, else only on a terminal, never into a file, and not when NO_COLOR is set
-    use_color = color if color is not None else (sys.stdout.isatty() and not output and not os.environ.get("NO_COLOR")
-                                                 and os.environ.get("TERM") != "dumb")
-    if fmt == "json":
-        from factcheck.report.json_out import render_json_chunks
+    from factcheck.pipeline import collector_paused
 
-        text = render_json_chunks(report)  # streamed: a large report is never held as one string
-    else:
-        text = render(report, fmt, result, use_color, show_ok, rules)
-    if output:
-        from factcheck.atomic import write_atomic
+    with collector_paused():
+        report = build_report(result, configuration, suppressed, checks)
+        # colour: --color/--no-color, else only on a terminal, never into a file, and not when NO_COLOR is set
+        use_color = color if color is not None else (sys.stdout.isatty() and not output
+                                                     and not os.environ.get("NO_COLOR")
+                                                     and os.environ.get("TERM") != "dumb")
+        if fmt == "json":
+            from factcheck.report.json_out import render_json_chunks
 
-        try:
-            write_atomic(output, text)
-        except OSError as e:
-            _fail(f"cannot write {output}: {e}")
-    else:
-        for chunk in ([text] if isinstance(text, str) else text):
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
+            text = render_json_chunks(report)  # streamed: a large report is never held as one string
+        else:
+            text = render(report, fmt, result, use_color, show_ok, rules)
+        if output:
+            from factcheck.atomic import write_atomic
+
+            try:
+                write_atomic(output, text)
+            except OSError as e:
+                _fail(f"cannot write {output}: {e}")
+        else:
+            for chunk in ([text] if isinstance(text, str) else text):
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
     # every unreadable file is one line on stderr, except when the text report itself is on the terminal
     # that stderr shows (it lists the errors first)
     errors_to_stderr = fmt != "text" or bool(output) or not (sys.stdout.isatty() and sys.stderr.isatty())

@@ -48,7 +48,12 @@ def same_fact(a, b, max_ratio: float) -> bool:
     """Two mentions whose figures differ by more than max_ratio are taken as different facts."""
     x, y = abs(a.base_value()), abs(b.base_value())
     lo, hi = min(x, y), max(x, y)
-    return lo > 0 and hi / lo <= Decimal(str(max_ratio))
+    return lo > 0 and hi / lo <= _decimal(max_ratio)
+
+
+@lru_cache(maxsize=64)
+def _decimal(x: float) -> Decimal:
+    return Decimal(str(x))
 
 
 def article_facts(rule, res) -> list[tuple]:

@@ -98,7 +98,7 @@ class Claim:
     clause: str = ""  # the whole clause around the figure
     in_paren: bool = False
     index: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # values the checks work out once per figure (natural interval)
 
     @property
     def dim(self) -> str:

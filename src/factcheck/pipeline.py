@@ -11,6 +11,7 @@ import gc
 import os
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,8 +77,9 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
             if wanted:
                 all_lines = doc.text.split("\n")
                 res.lines = {n: all_lines[n - 1] for n in sorted(wanted) if 0 < n <= len(all_lines)}
-        for c in claims:  # working text of extraction, not needed by the report or the cross-article step
-            c.clause = c.pre = c.post = ""
+        for c in claims:  # working text of extraction and values worked out for the checks: not needed
+            c.clause = c.pre = c.post = ""  # by the report or the cross-article step
+            c.extra.clear()
     except Exception as e:  # an internal error in one article: reported for it, the run goes on
         res.error = _one_line(f"internal error while checking: {type(e).__name__}: {e}")
         res.internal = traceback.format_exc()
@@ -90,6 +92,21 @@ def _settle() -> None:
     reach, so its passes do not walk every result kept so far (they cost a run of 10,000 articles
     about a tenth of its time). Garbage made afterwards is collected as usual."""
     gc.freeze()
+
+
+@contextmanager
+def collector_paused():
+    """No cycle collection while a step builds many objects that all live to its end (the cross-article
+    checks, the report): each collection would walk all of them again, for nothing to free. The step's
+    objects are frozen afterwards, like the files' results."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
 
 
 def _one_line(msg: str, limit: int = 300) -> str:
@@ -181,7 +198,8 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
 
     conflict_rules = [r for r in rules if r.kind == "conflict"]
     try:
-        conflicts = find_conflicts(conflict_rules, results, approx) if conflict_rules else []
+        with collector_paused():
+            conflicts = find_conflicts(conflict_rules, results, approx) if conflict_rules else []
     except Exception as e:  # a bug in the cross-article checks: an error of the run, the files' checks stand
         conflicts = []
         err = InputError("<cross-article checks>", _one_line(f"internal error: {type(e).__name__}: {e}"))

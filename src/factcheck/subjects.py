@@ -91,15 +91,24 @@ def readable_key(c: Claim, claims: list[Claim]) -> str:
     return subj
 
 
+def _subject_and_anchor(c: Claim, claims: list[Claim]) -> tuple[str, Claim | None]:
+    """The normalized subject and the anchoring count of a figure (the repeat rule and the
+    cross-article facts both ask: worked out once per figure)."""
+    got = c.extra.get("subject_and_anchor")
+    if got is None:
+        subj = normalize_subject(c.subject, c.threshold)
+        tail = _set_tail(subj)
+        if tail:
+            subj = tail  # 重点项目集中开工总投资 → 总投资 (of the set counted just before it)
+        got = c.extra["subject_and_anchor"] = (subj, anchor_of(c, claims, subj))
+    return got
+
+
 def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bool = True) -> tuple | None:
     """(subject, anchor, unit dimension, classifier, modality) or None when the subject is too vague."""
     if c.in_paren or c.threshold == "__self__" or c.subject.startswith("等"):
         return None
-    subj = normalize_subject(c.subject, c.threshold)
-    tail = _set_tail(subj)
-    if tail:
-        subj = tail  # 重点项目集中开工总投资 → 总投资 (of the set counted just before it)
-    anchor = anchor_of(c, claims, subj)
+    subj, anchor = _subject_and_anchor(c, claims)
     if anchor is not None:
         a_subj = normalize_subject(anchor.subject, anchor.threshold) if anchor_subject else ""
         if anchor_subject and (len(a_subj) < min_len or is_generic(a_subj) or anchor.subject.startswith("等")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 
@@ -31,7 +32,12 @@ def claim_period(claim, art_year: int | None, default_to_year: bool = True) -> s
     """A figure's period as 'YYYY' or 'YYYY-H1' …, resolved against the article's year; None if unknown.
 
     default_to_year: a figure with no time of its own is taken to be of the article's year."""
-    t = claim.time
+    return _period(claim.time, art_year, default_to_year)
+
+
+@lru_cache(maxsize=4096)
+def _period(t: str | None, art_year: int | None, default_to_year: bool) -> str | None:
+    """claim_period of a time expression (the same few recur: each is read once)."""
     if not t:
         return str(art_year) if art_year and default_to_year else None
     m = re.match(r"((?:19|20)\d{2})年?(.*)", t)

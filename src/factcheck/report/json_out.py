@@ -1,15 +1,30 @@
 """JSON renderer: the report, deterministic (sorted keys, no clock, no locale).
 
-Each top-level list (files, claims, checks, errors) is written one item per line: readable in a diff,
-and encoded by the C encoder item by item, so a report of a whole archive is written quickly and
-without holding its whole text.
+Each top-level list (files, claims, checks, errors) is written one item per line, compact (no spaces
+after separators): readable in a diff, and encoded item by item, so a report of a whole archive is
+written quickly and without holding its whole text. orjson encodes the items; the standard library's
+encoder, set to give the same bytes, takes any item orjson refuses (an integer past 64 bits in a
+file's front matter, say).
 """
 
 from __future__ import annotations
 
 import json
 
-_item = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": ")).encode
+_std = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+try:  # orjson writes the same bytes as the encoder above, about four times faster
+    import orjson
+
+    _OPTIONS = orjson.OPT_SORT_KEYS
+
+    def _item(x) -> str:
+        try:
+            return orjson.dumps(x, option=_OPTIONS).decode("utf-8")
+        except (TypeError, orjson.JSONEncodeError):  # an integer past 64 bits, a lone surrogate …
+            return _std(x)
+except ImportError:  # pragma: no cover - orjson is a dependency; the standard encoder is the same
+    _item = _std
 
 
 def render_json(report) -> str:

@@ -43,11 +43,16 @@ def natural(c: Claim, approx: Decimal, as_stated: bool = False) -> Interval:
 
     as_stated: a bound (超500亿元, 82个以上) counts as its stated figure: a restatement of a bound
     must restate the same figure."""
+    key = ("natural", approx, as_stated)  # a figure takes part in several checks: worked out once
+    got = c.extra.get(key)
+    if got is not None:
+        return got
     lo, hi = c.interval(approx, as_stated)
     if is_pct(c):
         scale = Decimal(100) if c.unit == "%" else Decimal(1000)
         lo, hi = lo * scale, (hi * scale if hi != INF else INF)
-    return Interval(lo, hi)
+    got = c.extra[key] = Interval(lo, hi)
+    return got
 
 
 def fmt(d: Decimal, places: int | None = None) -> str:
