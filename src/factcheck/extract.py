@@ -561,15 +561,29 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
         s = ""
     seen = []
     s = strip_affixes(s, strip_left, strip_right, seen.append)
-    verb_seen = bool(verbs) and any(x.endswith(verbs) for x in seen)
+    verb_seen = bool(verbs) and any(map(_verb_ending(verbs), seen))
     if post and (len(s) <= 2 or verb_seen or s.endswith(verbs)):  # 组建3支施工队: the noun follows
         s = post
     return _cut_at_verb(s)
 
 
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+@lru_cache(maxsize=8)
+def _verb_ending(verbs: tuple[str, ...]):
+    """A test whether a phrase ends with one of the verbs (a set lookup per verb length)."""
+    words = frozenset(verbs)
+    if "" in words:
+        return lambda x: True  # as str.endswith: every phrase ends with the empty word
+    lengths = tuple(sorted({len(v) for v in verbs}))
+    return lambda x: any(x[len(x) - n:] in words for n in lengths if n <= len(x))
+
+
 def _cut_at_verb(s: str) -> str:
     """谋划布局重大产业项目 → 重大产业项目: the noun phrase after the last verb that introduces it."""
-    m = _split_verbs().match(re.sub(r"“[^”]*”", lambda m: "＿" * len(m.group()), s))
+    masked = _QUOTED.sub(lambda m: "＿" * len(m.group()), s) if "“" in s else s  # no verb inside a name
+    m = _split_verbs().match(masked)
     if m and len(s) - m.end() >= 2:
         return s[m.end():]
     return s
