@@ -114,3 +114,39 @@ def test_parallel_run_gives_the_same_bytes(tmp_path, monkeypatch):
     assert serial[0] == parallel[0] == 1
     assert serial[1] == parallel[1]
     assert json.loads(serial[1])["summary"]["discrepancies"]["error"] == 4
+
+
+# --- the item encoders ------------------------------------------------------------------------------
+
+def test_orjson_and_the_standard_encoder_write_the_same_bytes(articles):
+    # the report does not depend on which encoder wrote an item: the fallback is set to orjson's output
+    orjson = pytest.importorskip("orjson")
+    from factcheck.report import json_out
+
+    code, out = run_json("good.txt", "bad.txt")
+    data = json.loads(out)
+    items = data["claims"] + data["checks"] + data["files"] + [data["summary"], data["configuration"]]
+    assert len(items) > 10
+    for x in items:
+        assert json_out._std(x) == orjson.dumps(x, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+def test_an_item_orjson_refuses_is_written_by_the_standard_encoder():
+    # an integer past 64 bits (orjson refuses it): the item is still written, exactly
+    from factcheck.report import json_out
+
+    item = {"b": 123456789012345678901234567890, "a": "二七区"}
+    assert json_out._item(item) == '{"a":"二七区","b":123456789012345678901234567890}'
+
+
+def test_collector_is_enabled_again_after_a_paused_step():
+    import gc
+
+    from factcheck.pipeline import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("a step fails")
+    assert gc.isenabled()
