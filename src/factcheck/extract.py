@@ -46,9 +46,11 @@ CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
 SEGMENT_DELIMS = "；;。！？!?\n"
 # Patterns scanned over every article open with a character class, which the regex engine searches
 # for quickly (a pattern opening with a lookbehind or an alternation of classes is tried at every
-# position). Each means the same as the plainer form in its comment; tests/test_fastre.py checks it.
-SENTENCE_END = re.compile(r"[。！？!?\n](?:(?<=[。！？!?])[。！？!?]*[”’」』]?|(?<=\n)\n)")  # [。！？!?]+[”’」』]?|\n\n
-SEGMENT_END = re.compile(r"[；;。！？!?\n](?:(?<=\n)\n|(?<!\n))")  # [；;。！？!?]|\n\n
+# position). Each means the same as the plainer form in the comment above it; tests/test_fastre.py checks it.
+# [。！？!?]+[”’」』]?|\n\n
+SENTENCE_END = re.compile(r"[。！？!?\n](?:(?<=[。！？!?])[。！？!?]*[”’」』]?|(?<=\n)\n)")
+# [；;。！？!?]|\n\n
+SEGMENT_END = re.compile(r"[；;。！？!?\n](?:(?<=\n)\n|(?<!\n))")
 MAGNITUDE_ONLY = set("万亿千百")
 DATE_CHARS = set("月日号时点")
 DURATION_LEAD = re.compile(r"(?:连续|近|未来|用了|用|历时|经过|满|长达|达|已)$")
@@ -56,7 +58,8 @@ CLAUSE_REACH = 120  # a clause is read at most this far on either side of its fi
 PLACE_TIME_ONLY = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
                              r"上半年|下半年|前三季度|第?[一二三四]季度|年初|年末|年底)?(?:共|累计|共计)?")
 GENERIC_NOUNS = {"项目", "企业", "事项", "单位", "家", "个", "人"}
-YEAR_IN_TIME = re.compile(r"((?:19|20)(?<![\d.]..)\d{2})(?:年|(?=[】\]」“”]))")  # (?<![\d.])((?:19|20)\d{2})…
+# (?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))
+YEAR_IN_TIME = re.compile(r"((?:19|20)(?<![\d.]..)\d{2})(?:年|(?=[】\]」“”]))")
 SECTION_YEAR = compile_fast(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
 LATER_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件次套所座元亩吨]|[两三四五六七八九十]+[个项家户人名条件次套所座]")
 EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
@@ -472,9 +475,10 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     same_sent = bool(claims) and claims[-1].sent == c.sent
     prev_end = claims[-1].nend if same_sent else sent_start
     n = len(text)
-    back = CLAUSE_DELIM_RE.search(layout.reversed, n - s, n - s + CLAUSE_REACH + 1)
+    floor = max(prev_end, s - CLAUSE_REACH)  # the clause starts here at the earliest
+    back = CLAUSE_DELIM_RE.search(layout.reversed, n - s, n - floor + 1)  # a delimiter from s - 1 down to floor - 1
     k = n - 1 - back.start() if back else -1
-    c.clause_start = max(k + 1, prev_end, s - CLAUSE_REACH)
+    c.clause_start = max(k + 1, floor)
     pre = text[c.clause_start:s]
     last = claims[-1] if same_sent else None
     if last is not None and last.post and pre.startswith(last.post) and last.nend >= c.clause_start \
@@ -577,7 +581,14 @@ def _verb_ending(verbs: tuple[str, ...]):
     if "" in words:
         return lambda x: True  # as str.endswith: every phrase ends with the empty word
     lengths = tuple(sorted({len(v) for v in verbs}))
-    return lambda x: any(x[len(x) - n:] in words for n in lengths if n <= len(x))
+
+    def ends_with_verb(x: str) -> bool:
+        for n in lengths:
+            if n <= len(x) and x[len(x) - n:] in words:
+                return True
+        return False
+
+    return ends_with_verb
 
 
 def _cut_at_verb(s: str) -> str:

@@ -28,11 +28,14 @@ def _tables():
 
 def _set_tail(subj: str) -> str | None:
     """The longest set word (总投资, 项目 …) the subject ends with."""
+    if not subj:
+        return None
     t = _tables()
     sets = t[6]
+    size = len(subj)
     for n in t[7]:
-        if n <= len(subj) and subj[len(subj) - n:] in sets:
-            return subj[len(subj) - n:]
+        if n <= size and subj[size - n:] in sets:
+            return subj[size - n:]
     return None
 
 
