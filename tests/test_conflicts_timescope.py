@@ -104,3 +104,47 @@ def test_conflict_scales_by_grouping(tmp_path):
     results = [process(str(p), rules) for p in paths]
     checks = find_conflicts(conflict, results, Decimal("0.05"))
     assert checks == [], "articles about different places share no subject key"
+
+
+# --- comparisons worked out once ---------------------------------------------------------------------
+
+def _checks(paths, monkeypatch, memo: bool):
+    from factcheck.pipeline import run
+    from factcheck.report.build import build_report
+    from factcheck.rules import engine
+    from factcheck.rules.loader import rules_for_run
+
+    rules = rules_for_run()
+    monkeypatch.setattr(engine, "MEMO_KINDS", ("repeat", "conflict") if memo else ())
+    result = run([str(p) for p in paths], rules, jobs=1)
+    return build_report(result, {})["checks"]
+
+
+def test_memoized_comparisons_give_the_same_checks(monkeypatch):
+    # repeats and cross-article comparisons of figures stated alike are worked out once; the report is
+    # the same as when every comparison is worked out again
+    paths = [SEEDS, ARTICLES]
+    with_memo = _checks(paths, monkeypatch, True)
+    without = _checks(paths, monkeypatch, False)
+    assert any(c["kind"] == "conflict" for c in with_memo) and any(c["kind"] == "repeat" for c in with_memo)
+    assert with_memo == without
+
+
+def test_memoized_checks_are_independent():
+    from decimal import Decimal
+
+    from factcheck.documents import Document
+    from factcheck.extract import extract
+    from factcheck.rules.engine import evaluate
+    from factcheck.rules.kinds import Group
+    from factcheck.rules.loader import rules_for_run
+
+    rule = next(r for r in rules_for_run() if r.kind == "conflict")
+    claims = extract(Document("a.txt", "总投资1208亿元。总投资1208亿元。总投资1208亿元。", "utf-8", {}, 0))
+    assert len(claims) == 3
+    one = evaluate(rule, Group({"first": claims[0], "second": claims[1]}, note="k"), Decimal("0.05"))
+    two = evaluate(rule, Group({"first": claims[0], "second": claims[2]}, note="k"), Decimal("0.05"))
+    assert one.status == two.status == "ok"
+    assert one.claims[1][1] is claims[1] and two.claims[1][1] is claims[2]  # each check keeps its own figures
+    one.details["added"] = True  # the cross-article step adds to a check's details
+    assert "added" not in two.details

@@ -93,6 +93,15 @@ def check_article(rules, art: Article, approx: Decimal = DEFAULT_APPROX) -> list
     return checks
 
 
+MEMO_KINDS = ("repeat", "conflict")  # a figure restated in many places: the same comparison many times
+MEMO_SIZE = 4096
+
+
+def _stated(c: Claim) -> tuple:
+    """Everything of a figure that its check reads: two figures alike in these check alike."""
+    return c.value, c.exp, c.unit, c.info, c.qualifier, c.value_high, c.text
+
+
 def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
     claims = []
     for role, v in g.roles.items():
@@ -100,6 +109,27 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
             claims.extend((f"{role}[{i}]", c) for i, c in enumerate(v))
         else:
             claims.append((role, v))
+    if rule.kind not in MEMO_KINDS or g.unverifiable:
+        return _evaluate(rule, g, approx, claims)
+    # The same fact stated alike in many articles is compared with its first statement many times: the
+    # outcome is worked out once per rule and per pair of stated figures, and each check gets its own
+    # figures and its own copy of the details (the cross-article step adds to them).
+    memo = rule.__dict__.setdefault("_memo", {})
+    key = (approx, g.formula, g.note, tuple((role, _stated(v)) for role, v in g.roles.items()))
+    done = memo.get(key)
+    if done is None:
+        done = _evaluate(rule, g, approx, claims)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = done
+    if done is None:
+        return None
+    return Check(done.rule, done.name, done.kind, done.severity, done.status, done.message, claims,
+                 stated=done.stated, recomputed=done.recomputed, tolerance=done.tolerance, miss=done.miss,
+                 note=done.note, details=dict(done.details))
+
+
+def _evaluate(rule, g: Group, approx: Decimal, claims: list) -> Check | None:
     if g.unverifiable:
         msg = f"cannot verify {_describe(rule, g)}: {g.unverifiable}"
         return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note)
