@@ -5,8 +5,9 @@ such as the time words (`2023年上半年|今年以来|去年同期|…`) or the
 several times what its matches are worth. When the set of characters a match can start with is known,
 a lookahead on that set rejects almost every position with one test. `first_class` works the set out
 from the parsed pattern; `compile_fast` adds the lookahead, or returns the plain pattern when the set
-cannot be known (a pattern that may match the empty string, `.`, a negated class, a backreference) or
-when the engine already skips ahead by itself (a pattern that opens with a character or a class).
+cannot be known (a pattern that may match the empty string, or opens with `.`, a negated class or a
+backreference) or when the engine already skips ahead by itself (a pattern that opens with a
+character or a class).
 The matches are the same either way: the lookahead only states what every match already starts with.
 """
 
@@ -15,10 +16,9 @@ from __future__ import annotations
 import re
 
 try:  # the parser is internal to re; without it, patterns are compiled as they are
-    from re import _constants as _C
     from re import _parser as _P
 except ImportError:  # pragma: no cover - other Python implementations
-    _C = _P = None
+    _P = None
 
 _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
 
