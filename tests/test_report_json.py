@@ -150,3 +150,18 @@ def test_collector_is_enabled_again_after_a_paused_step():
             assert not gc.isenabled()
             raise RuntimeError("a step fails")
     assert gc.isenabled()
+
+
+def test_only_the_command_line_freezes_the_process(articles):
+    # gc.freeze acts on the whole process: a program that calls run() keeps its collector as it was
+    import gc
+
+    from factcheck.pipeline import run
+    from factcheck.rules.loader import rules_for_run
+
+    gc.unfreeze()
+    run(["good.txt", "bad.txt"], rules_for_run())
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    run(["good.txt", "bad.txt"], rules_for_run(), settle=True)
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    gc.unfreeze()

@@ -143,7 +143,7 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         total = sum(1 for x in iter_inputs(paths, include, exclude) if not isinstance(x, InputError))
     bar = Progress(enabled=show_progress, delay=0.0 if progress else 1.0, total=total)
     result = run(paths, rules, rule_dirs, select, ignore, include, exclude, jobs, approx,
-                 progress=bar.update)
+                 progress=bar.update, settle=True)
     bar.close()
     from factcheck.suppress import apply_baseline, apply_inline, write_baseline_file
 
@@ -170,7 +170,7 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     t_report = time.perf_counter()
     from factcheck.pipeline import collector_paused
 
-    with collector_paused():
+    with collector_paused(settle=True):
         report = build_report(result, configuration, suppressed, checks)
         # colour: --color/--no-color, else only on a terminal, never into a file, and not when NO_COLOR is set
         use_color = color if color is not None else (sys.stdout.isatty() and not output

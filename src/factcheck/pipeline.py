@@ -90,21 +90,23 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
 def _settle() -> None:
     """A checked file's results live until the report is written: move them out of the collector's
     reach, so its passes do not walk every result kept so far (they cost a run of 10,000 articles
-    about a tenth of its time). Garbage made afterwards is collected as usual."""
+    about a tenth of its time). Garbage made afterwards is collected as usual. gc.freeze acts on the
+    whole process, so only the command line asks for it (run(..., settle=True))."""
     gc.freeze()
 
 
 @contextmanager
-def collector_paused():
+def collector_paused(settle: bool = False):
     """No cycle collection while a step builds many objects that all live to its end (the cross-article
-    checks, the report): each collection would walk all of them again, for nothing to free. The step's
-    objects are frozen afterwards, like the files' results."""
+    checks, the report): each collection would walk all of them again, for nothing to free. With
+    settle, the step's objects are frozen afterwards, like the files' results."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if settle:
+            gc.freeze()
         if was:
             gc.enable()
 
@@ -132,7 +134,7 @@ def _work(path):
 WORKER_DIED = "internal error: the worker process checking this file died (it crashed or was killed)"
 
 
-def _run_parallel(files: list[str], jobs: int, initargs, progress) -> list[FileResult]:
+def _run_parallel(files: list[str], jobs: int, initargs, progress, settle: bool = False) -> list[FileResult]:
     """Check files in worker processes, in order. A worker that dies (a crash in C code, the OOM killer)
     breaks its pool: the files checked so far are kept, the rest are run again in a new pool, and a file
     that kills a pool on its own is an error for that file. The run never hangs on a dead worker."""
@@ -153,7 +155,8 @@ def _run_parallel(files: list[str], jobs: int, initargs, progress) -> list[FileR
             try:
                 for r in pool.map(_work, batch, chunksize=1 if alone else chunk):
                     got.append(r)
-                    _settle()
+                    if settle:
+                        _settle()
                     if progress:
                         progress(r)
             except BrokenProcessPool:
@@ -177,7 +180,9 @@ class RunResult:
 
 
 def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=(), jobs: int = 1,
-        approx: Decimal = DEFAULT_APPROX, progress=None) -> RunResult:
+        approx: Decimal = DEFAULT_APPROX, progress=None, settle: bool = False) -> RunResult:
+    """Check the files under paths. settle: keep the results out of the cycle collector's reach as they
+    come (gc.freeze, which acts on the whole process: for a process that ends with the run)."""
     t0 = time.perf_counter()
     listed = list(iter_inputs(paths, include, exclude))
     errors = [x for x in listed if isinstance(x, InputError)]
@@ -185,12 +190,13 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
     results: list[FileResult] = []
     jobs = max(1, jobs)
     if jobs > 1 and len(files) > 8 and "-" not in files:
-        results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx), progress)
+        results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx), progress, settle)
     else:
         for f in files:
             r = process(f, rules, approx)
             results.append(r)
-            _settle()
+            if settle:
+                _settle()
             if progress:
                 progress(r)
     t1 = time.perf_counter()
@@ -198,7 +204,7 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
 
     conflict_rules = [r for r in rules if r.kind == "conflict"]
     try:
-        with collector_paused():
+        with collector_paused(settle):
             conflicts = find_conflicts(conflict_rules, results, approx) if conflict_rules else []
     except Exception as e:  # a bug in the cross-article checks: an error of the run, the files' checks stand
         conflicts = []
