@@ -84,11 +84,7 @@ def anchor_of(c: Claim, claims: list[Claim], subj: str = "") -> Claim | None:
 
 def readable_key(c: Claim, claims: list[Claim]) -> str:
     """The subject key as a reader sees it (the grouping key orders its characters)."""
-    subj = normalize_subject(c.subject, c.threshold)
-    tail = _set_tail(subj)
-    if tail:
-        subj = tail
-    anchor = anchor_of(c, claims, subj)
+    subj, anchor = _subject_and_anchor(c, claims)
     if anchor is not None:
         return f"{subj}/{format(anchor.value.normalize(), 'f')}{anchor.classifier}{normalize_subject(anchor.subject, anchor.threshold)}"
     return subj
