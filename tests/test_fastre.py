@@ -77,8 +77,11 @@ def test_fast_patterns_match_exactly_as_plain(name, text):
 
 def test_the_scanning_patterns_get_a_lookahead():
     # the point of the module: the patterns scanned over every article are the fast kind
-    for name in ("candidates", "time", "target"):
+    for name in ("candidates", "time"):
         assert _PATTERNS[name].pattern.startswith("(?=["), name
+    # the target words each open with a character: the engine skips ahead by itself, no lookahead
+    assert not _PATTERNS["target"].pattern.startswith("(?=[")
+    assert first_class(_PATTERNS["target"].pattern) is None
 
 
 _NUMERIC_TEXT = "0123456789.,，年月日号第+-~至个项元万亿亿元%余多几“”《》三两十百千 项目投资占比增长，。\n"
@@ -137,3 +140,15 @@ def test_positions_of_rare_characters(text):
     from factcheck.extract import _positions
 
     assert _positions(text, "（(") == [m.start() for m in re.finditer(r"[（(]", text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="年度的计划将力争目标，。变为", max_size=40))
+def test_target_words_open_with_their_word(text):
+    # the lexicon writes 计划's lookbehinds after the word (so the engine can skip ahead); the matches
+    # are those of the lookbehind-first form
+    fast = _lex()[2]
+    plain = re.compile(_plain(fast.pattern).replace("计划(?<!年度计划)(?<!年度的计划)(?!的)",
+                                                     "(?<!年度)(?<!年度的)计划(?!的)"))
+    assert "(?<!年度)(?<!年度的)计划" in plain.pattern
+    assert _all(fast, text) == _all(plain, text)

@@ -256,12 +256,13 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
     pos = 0
     n = len(text)
     candidates = _candidates()
+    quotes = tuple(pair for pair in QUOTE_PAIRS if pair[0] in text)
     while True:
         m = candidates.search(text, pos)
         if not m:
             break
         pos = m.end()
-        claim = _read_claim(doc, norm, text, m, line_starts)
+        claim = _read_claim(doc, norm, text, m, line_starts, quotes)
         if claim is None:
             continue
         pos = max(pos, claim.nend)
@@ -279,7 +280,7 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
     return claims
 
 
-def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
+def _read_claim(doc, norm, text, m, line_starts, quotes=None) -> Claim | None:
     s, e = m.start(), m.end()
     nxt0 = text[e:e + 1]
     if nxt0 in DATE_CHARS or (nxt0 == "年" and e - s == 4):
@@ -361,7 +362,7 @@ def _read_claim(doc, norm, text, m, line_starts) -> Claim | None:
     nxt = text[p:p + 1]
     if nxt.isascii() and nxt.isalnum() and unit not in ("%", "‰"):
         return None
-    if _inside_short_quote(text, s):
+    if _inside_short_quote(text, s, quotes=quotes):
         return None
     lx = _lex()
     before, after = lx[0], lx[1]
@@ -431,9 +432,14 @@ def _parse_mixed(s: str) -> tuple[Decimal, int]:
     return parse_chinese(s)
 
 
-def _inside_short_quote(text: str, s: int, limit: int = 12) -> bool:
-    """A number inside a short quotation or a title (“三个一批”, “12345”, 《…》) is part of a name."""
-    for open_, close in (("“", "”"), ("《", "》"), ("‘", "’"), ("「", "」")):
+QUOTE_PAIRS = (("“", "”"), ("《", "》"), ("‘", "’"), ("「", "」"))
+
+
+def _inside_short_quote(text: str, s: int, limit: int = 12, quotes=None) -> bool:
+    """A number inside a short quotation or a title (“三个一批”, “12345”, 《…》) is part of a name.
+
+    quotes: the pairs whose opening mark the text has at all (all four when not given)."""
+    for open_, close in QUOTE_PAIRS if quotes is None else quotes:
         o = text.rfind(open_, max(0, s - 60), s)
         if o < 0:
             continue
