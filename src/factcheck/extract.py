@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from factcheck.documents import Document
 from factcheck.fastre import compile_fast
-from factcheck.lexicon import lexicon, strip_affixes
+from factcheck.lexicon import lexicon, strip_affixes, word_suffix
 from factcheck.normalize import Normalized, normalize
 from factcheck.numbers import CN_DIGITS, NumberError, parse_arabic, parse_chinese
 from factcheck.units import UnitInfo, table
@@ -43,7 +43,6 @@ def _candidates(plain: bool = False) -> re.Pattern:
 RANGE_SEP = "-~～至到—"
 CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
 CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
-SEGMENT_DELIMS = "；;。！？!?\n"
 # Patterns scanned over every article open with a character class, which the regex engine searches
 # for quickly (a pattern opening with a lookbehind or an alternation of classes is tried at every
 # position). Each means the same as the plainer form in the comment above it; tests/test_fastre.py checks it.
@@ -582,19 +581,10 @@ _QUOTED = re.compile(r"“[^”]*”")
 
 @lru_cache(maxsize=8)
 def _verb_ending(verbs: tuple[str, ...]):
-    """A test whether a phrase ends with one of the verbs (a set lookup per verb length)."""
+    """A test whether a phrase ends with one of the verbs (as str.endswith(verbs), by set lookups)."""
     words = frozenset(verbs)
-    if "" in words:
-        return lambda x: True  # as str.endswith: every phrase ends with the empty word
-    lengths = tuple(sorted({len(v) for v in verbs}))
-
-    def ends_with_verb(x: str) -> bool:
-        for n in lengths:
-            if n <= len(x) and x[len(x) - n:] in words:
-                return True
-        return False
-
-    return ends_with_verb
+    lengths = tuple(sorted({len(v) for v in verbs}, reverse=True))
+    return lambda x: word_suffix(x, words, lengths) is not None
 
 
 def _cut_at_verb(s: str) -> str:

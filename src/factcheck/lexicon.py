@@ -39,3 +39,13 @@ def strip_affixes(s: str, left, right, on_step=None) -> str:
             continue
         return "" if (ml or mr) else s
     return s
+
+
+def word_suffix(s: str, words: frozenset | set, lengths: tuple[int, ...]) -> str | None:
+    """The longest of words that s ends with, or None (lengths: the words' lengths, longest first).
+    A set lookup per length, instead of an endswith per word."""
+    size = len(s)
+    for n in lengths:
+        if n <= size and s[size - n:] in words:
+            return s[size - n:]
+    return None

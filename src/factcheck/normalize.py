@@ -34,17 +34,6 @@ _FOLDABLE = re.compile("[" + re.escape(_FOLD_SRC) + "]")
 _FOLD1 = {a: b for a, b in zip(_FOLD_SRC, _FOLD_DST)}
 
 
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
-
-
-def display_width(s: str) -> int:
-    """Terminal columns of s (East Asian wide and full-width characters count two)."""
-    if s.isascii():
-        return len(s)
-    return len(s) + len(_WIDE.findall(s))
-
-
 def _terminal(line: str) -> bool:
     s = line.rstrip(CLOSERS)
     return bool(s) and s[-1] in TERMINAL

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from factcheck.extract import Claim
-from factcheck.lexicon import lexicon, strip_affixes
+from factcheck.lexicon import lexicon, strip_affixes, word_suffix
 
 
 @lru_cache(maxsize=1)
@@ -28,15 +28,8 @@ def _tables():
 
 def _set_tail(subj: str) -> str | None:
     """The longest set word (总投资, 项目 …) the subject ends with."""
-    if not subj:
-        return None
     t = _tables()
-    sets = t[6]
-    size = len(subj)
-    for n in t[7]:
-        if n <= size and subj[size - n:] in sets:
-            return subj[size - n:]
-    return None
+    return word_suffix(subj, t[6], t[7]) or None
 
 
 # a percentage whose subject only says it is a change (比上年增长5.8%) names no fact of its own

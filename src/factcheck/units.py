@@ -106,11 +106,6 @@ def unit_info(unit: str) -> UnitInfo | None:
     return table().get(unit)
 
 
-def unit_names() -> list[str]:
-    """Every unit string recognised in text, longest first."""
-    return sorted(table(), key=lambda u: (-len(u), u))
-
-
 def write_shipped_table() -> None:
     data = build_table()
     TABLE.parent.mkdir(parents=True, exist_ok=True)

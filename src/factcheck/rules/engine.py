@@ -10,8 +10,6 @@ from factcheck.rules.intervals import INF, Interval
 from factcheck.rules.kinds import KINDS, Article, Group, is_pct, repeat
 from factcheck.subjects import fact_key
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-
 
 @dataclass
 class Check:

@@ -18,11 +18,10 @@ PCT_UNITS = ("%", "‰")
 # how many claims back (and ahead) a relation is looked for: relations are local, and a bound keeps a
 # hostile text with thousands of figures linear
 LOOKBACK = 400
-# a rule's patterns are the same for every article: compiled once (re's own cache is small and
-# its lookup, with the escaping of word lists, cost a tenth of the checks' time)
-_re = lru_cache(maxsize=512)(re.compile)
 
 
+# a rule's word lists are the same for every article: escaped and joined once (re.compile's own
+# cache then finds the compiled pattern)
 @lru_cache(maxsize=128)
 def _words(words: tuple[str, ...], longest_first: bool = True) -> str:
     """An alternation of literal words (the longest first, or in their order)."""
@@ -30,7 +29,6 @@ def _words(words: tuple[str, ...], longest_first: bool = True) -> str:
 
 
 EARLIER_WORDS = re.compile(r"由|从|上年|去年|上一年|同期|年初")
-FROM_WORDS = re.compile(r"(?:由|从|比|较)(?:上年|去年|上一年|年初|同期)?(?:末|底|同期)?的?$|(?:上年|去年)(?:末|底|同期)?的?$")
 PAST_RATE = re.compile(r"(?:上年|去年|上一年|同期)[^，,。；;]{0,8}率")
 SUBTOTAL = re.compile(r"合计|共计|总计|小计|累计|共$|共计为?$")
 BASIS = re.compile(r"^按[^，,。；;]{0,16}(?:计算|计|统计)$")
@@ -62,9 +60,6 @@ class Article:
             out.setdefault(c.sent, []).append(c)
         return out
 
-    def by_sentence(self) -> dict[int, list[Claim]]:
-        return self.sentences
-
     year: int | None = None  # the year the article speaks of (timescope.article_time)
 
     @cached_property
@@ -72,7 +67,7 @@ class Article:
         """Claims listed after 其中 (to the end of its ；-segment, or of the sentence when 其中 opens it)
         and claims of a sentence that lists parts (按…划分): parts of something, never a whole."""
         out = set()
-        opener = _re(lexicon()["list_openers"])
+        opener = re.compile(lexicon()["list_openers"])
         for s, cs in self.sentences.items():
             s0, s1 = self.sentence_bounds(s)
             if opener.match(self.text, s0, s1):
@@ -182,8 +177,8 @@ def _share_listing(art: Article, parts: list[Claim]) -> bool:
 
 def breakdown(rule, art: Article):
     p = rule.p
-    marker_re = _re("|".join(f"(?:{m})" for m in p.markers))
-    list_re = _re("|".join(f"(?:{m})" for m in p.list_markers)) if p.list_markers else None
+    marker_re = re.compile("|".join(f"(?:{m})" for m in p.markers))
+    list_re = re.compile("|".join(f"(?:{m})" for m in p.list_markers)) if p.list_markers else None
     by_sent = art.sentences
     text = art.text
     sents = sorted(by_sent)
@@ -270,7 +265,7 @@ TARGET_HEADS = ("目标", "计划", "任务")
 
 def share(rule, art: Article):
     p = rule.p
-    pats = [_re(x) for x in p.patterns]
+    pats = [re.compile(x) for x in p.patterns]
     claims = art.claims
     step_ref: dict[int, str] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
     last_whole: dict[int, Claim] = {}  # 教育支出占…的19.8%，卫生健康支出占10.2%: the same whole
@@ -419,9 +414,9 @@ def _find_whole(art: Article, part: Claim, before) -> Claim | None:
 def rate(rule, art: Article):
     p = rule.p
     if p.rate_pattern:
-        rate_re = _re(f"(?:{p.rate_pattern})(?:为|达到|达|是|约|了)?$")
+        rate_re = re.compile(f"(?:{p.rate_pattern})(?:为|达到|达|是|约|了)?$")
     else:
-        rate_re = _re("(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$")
+        rate_re = re.compile("(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$")
     claims = art.claims
     step: dict[int, str] = {}  # 网办率由上年的93.6%提高到97.9%: the second figure is the rate now
     for i, c in enumerate(claims):
@@ -484,7 +479,7 @@ def growth(rule, art: Article):
     p = rule.p
     claims = art.claims
     updown = _words(tuple(p.up_words + p.down_words))
-    pct_re = _re(f"(?:{updown})了?$")
+    pct_re = re.compile(f"(?:{updown})了?$")
     prev_words = tuple(p.previous_words)
     for i, c in enumerate(claims):
         if not is_pct(c):
@@ -499,7 +494,7 @@ def growth(rule, art: Article):
             return any(w in x.pre for w in prev_words) or is_back_reference(x)
 
         current = next((x for x in reversed(sent) if not _is_delta(art, x, updown) and not is_prev(x)), None)
-        own = _re(f"(?:同比|比上年|较上年|较去年)?(?:{updown})了?$").sub("", head).strip("，,、 ")
+        own = re.compile(f"(?:同比|比上年|较上年|较去年)?(?:{updown})了?$").sub("", head).strip("，,、 ")
         if current is not None and current.nend < c.clause_start and len(own) >= 2 and not _names(current, own):
             # 旅游综合收入增长21%: the clause names what grew, and it is not the figure before it
             yield Group({"pct": c}, unverifiable=f"“{own}” is not stated as a figure in its sentence")
@@ -539,7 +534,7 @@ def _elliptic(x: Claim) -> bool:
 
 def _is_delta(art: Article, x: Claim, updown: str) -> bool:
     head = art.text[x.clause_start:x.nstart]
-    return bool(_re(f"(?:{updown})了?$").search(head))
+    return bool(re.compile(f"(?:{updown})了?$").search(head))
 
 
 # ---------------------------------------------------------------- percentage points
