@@ -223,8 +223,10 @@ def load_rule_file(path: Path) -> Rule:
         data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise RuleError(sp, "", f"invalid YAML: {getattr(e, 'problem', None) or e}",
-                        mark.line + 1 if mark else None) from None
+        problem = getattr(e, "problem", None) or str(e)
+        if "nesting depth" in problem:  # PyYAML 6.0.4 and later stop a deep file themselves: the same error
+            problem = f"nested more than {MAX_YAML_DEPTH} levels deep"
+        raise RuleError(sp, "", f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
     if not isinstance(data, dict):
         raise RuleError(sp, "", "a rule file must be a mapping of keys (id, name, kind, …)")
     try:
