@@ -150,6 +150,59 @@ def measure(cmd, env, timeout, stdout_path=os.devnull):
     return r
 
 
+# ---------------------------------------------------------------- factcheck installs
+
+BUILDS = {"compiled": "auto", "pure": "0"}  # bench venv → FACTCHECK_NATIVE for `pip install .`
+
+
+def source_stamp():
+    """A hash of everything a wheel is built from: a venv is rebuilt when the tree changed."""
+    import hashlib
+
+    h = hashlib.sha256()
+    files = [ROOT / "setup.py", ROOT / "pyproject.toml"] + sorted((ROOT / "_build").glob("*.py")) \
+        + sorted(p for p in (ROOT / "src").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                 and p.suffix not in (".so", ".pyc")) + sorted((ROOT / "rules").glob("*.yaml"))
+    for f in files:
+        h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def ensure_factcheck_venv(build, log=print):
+    """bench/.venv-factcheck-BUILD with factcheck installed from this tree as a user installs it
+    (`pip install .`: a wheel, compiled unless FACTCHECK_NATIVE=0); rebuilt when the tree changed.
+    Returns the command that runs it and the build it reports (factcheck --version)."""
+    venv = HERE / f".venv-factcheck-{build}"
+    py = baselines.venv_python(venv)
+    stamp_file, stamp = venv / "factcheck-source.sha256", source_stamp()
+    if not (py.exists() and stamp_file.exists() and stamp_file.read_text().strip() == stamp):
+        log(f"installing factcheck ({build}) from {ROOT} into {venv} ...")
+        t0 = time.perf_counter()
+        env = dict(os.environ, FACTCHECK_NATIVE=BUILDS[build])
+        wheels = venv / "wheel"
+        shutil.rmtree(wheels, ignore_errors=True)
+
+        def sh(cmd):
+            p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            if p.returncode != 0:
+                raise StepFailed(f"{shlex.join(cmd)} failed (exit {p.returncode}):\n" + (p.stdout + p.stderr)[-3000:])
+
+        if not py.exists():
+            sh([sys.executable, "-m", "venv", str(venv)])
+        pip = [str(py), "-m", "pip", "--disable-pip-version-check", "-q"]
+        sh(pip + ["wheel", "--no-deps", "-w", str(wheels), str(ROOT)])
+        wheel = str(next(wheels.glob("factcheck-*.whl")))
+        sh(pip + ["install", "--force-reinstall", "--no-deps", wheel])
+        sh(pip + ["install", wheel])  # its dependencies
+        stamp_file.write_text(stamp + "\n")
+        log(f"  done in {time.perf_counter() - t0:.1f}s")
+    fc = [str(venv / "bin" / "factcheck")]
+    v = subprocess.run(fc + ["--version"], capture_output=True, text=True)
+    if v.returncode != 0:
+        raise StepFailed(f"{fc[0]} --version failed: {v.stderr[-2000:]}")
+    return fc, v.stdout.strip()
+
+
 # ---------------------------------------------------------------- steps
 
 
@@ -197,23 +250,30 @@ def main(argv=None):
     ap.add_argument("--jionlp-max-files", type=int, default=None,
                     help="jionlp throughput on the first K corpus files only (default all)")
     ap.add_argument("--skip-jionlp", action="store_true")
+    ap.add_argument("--skip-pure", action="store_true",
+                    help="do not measure the pure-Python build beside the compiled one")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per factcheck run")
     a = ap.parse_args(argv)
 
     env = dict(os.environ)
+    builds = {}  # build → (command, what its --version says)
     if a.factcheck_cmd:
         fc = shlex.split(a.factcheck_cmd)
-    elif shutil.which("factcheck"):
-        fc = ["factcheck"]
     else:
-        fc = [sys.executable, "-m", "factcheck"]
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+        try:
+            for build in ("compiled",) + (() if a.skip_pure else ("pure",)):
+                builds[build] = ensure_factcheck_venv(build, log=lambda m: print(m, flush=True))
+        except StepFailed as e:
+            print(f"cannot install factcheck from this tree: {e}", file=sys.stderr)
+            return 2
+        fc = builds["compiled"][0]
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     tmpdir = tempfile.mkdtemp(prefix="fcbench-")
     res = {"meta": {"n": a.n, "factcheck_cmd": fc, "cpu_count": os.cpu_count(), "jobs": a.jobs,
                     "python": sys.version.split()[0], "platform": platform.platform(),
-                    "date": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+                    "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "builds": {b: v for b, (_, v) in builds.items()}},
            "steps": {}}
     steps = res["steps"]
 
@@ -227,6 +287,8 @@ def main(argv=None):
             steps[name] = {"status": "failed", "error": msg}
 
     print(f"factcheck command: {shlex.join(fc)}")
+    for b, (cmd, version) in builds.items():
+        print(f"  {b}: {version}  ({cmd[0]})")
     corpus = {}
 
     def s_corpus():
@@ -241,15 +303,15 @@ def main(argv=None):
     step("corpus", s_corpus)
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
 
-    def s_startup():
+    def s_startup(fc=fc):
         walls = [run(fc + ["--version"], env, 60, ok=(0,)) for _ in range(5)]
         return {"median_s": statistics.median(walls), "runs_s": walls}
 
-    def s_seeds():
+    def s_seeds(fc=fc):
         walls = [run(fc + ["seeds/"], env, a.timeout) for _ in range(3)]
         return {"median_s": statistics.median(walls), "runs_s": walls}
 
-    def s_throughput(jobs):
+    def s_throughput(jobs, fc=fc):
         def f():
             if not corpus:
                 raise StepFailed("no corpus")
@@ -292,6 +354,13 @@ def main(argv=None):
     if a.jobs != 1:
         step(f"throughput_jobs{a.jobs}", s_throughput(a.jobs))
     step("conflicts", s_conflicts)
+    if "pure" in builds:  # the same rows for the pure-Python build (an editable install, no C compiler)
+        pure = builds["pure"][0]
+        step("pure_startup", lambda: s_startup(pure))
+        step("pure_seeds_cold", lambda: s_seeds(pure))
+        step("pure_throughput_jobs1", s_throughput(1, pure))
+        if a.jobs != 1:
+            step(f"pure_throughput_jobs{a.jobs}", s_throughput(a.jobs, pure))
     step("regex_floor", s_regex)
     if not a.skip_jionlp:
         step("jionlp", s_jionlp)
@@ -367,9 +436,29 @@ def summarize(steps, jobs):
          f"{g('jionlp', 'throughput', 'files') or '?'} files", None, "jionlp"),
         ("ratio_regex", "factcheck (--jobs 1) / regex floor", both(cps1, rx, lambda x, y: x / y), "x", "",
          None, "throughput_jobs1"),
-        ("ratio_jionlp", "factcheck (--jobs 1) / jionlp", both(cps1, jio, lambda x, y: x / y), "x", "",
-         None, "throughput_jobs1"),
+        ("ratio_jionlp", "factcheck (--jobs 1) / jionlp", both(cps1, jio, lambda x, y: x / y), "x",
+         "> 1 (faster than jionlp)", verdict(both(cps1, jio, lambda x, y: x > y)), "throughput_jobs1"),
+        (f"ratio_jionlp_jobs{jobs}", f"factcheck (--jobs {jobs}) per core / jionlp",
+         both(cpsn, jio, lambda x, y: x / jobs / y), "x", "> 1 (faster than jionlp)",
+         verdict(both(cpsn, jio, lambda x, y: x / jobs > y)), f"throughput_jobs{jobs}"),
     ]
+    pure1, puren = g("pure_throughput_jobs1", "chars_per_s"), g(f"pure_throughput_jobs{jobs}", "chars_per_s")
+    if "pure_startup" in steps:  # the pure-Python build, measured the same way
+        rows += [
+            ("pure_startup_s", "pure Python: factcheck --version", g("pure_startup", "median_s"), "s", "", None,
+             "pure_startup"),
+            ("pure_seeds_cold_s", "pure Python: factcheck seeds/ cold", g("pure_seeds_cold", "median_s"), "s",
+             "< jionlp import+extract on seeds",
+             verdict(both(g("pure_seeds_cold", "median_s"), jio_seeds, lambda x, y: x < y)), "pure_seeds_cold"),
+            ("pure_cps_jobs1", "pure Python: --jobs 1 end-to-end", pure1, "chars/s", ">= 1,000,000 per core",
+             verdict(None if pure1 is None else pure1 >= TARGET_CPS), "pure_throughput_jobs1"),
+            (f"pure_cps_jobs{jobs}", f"pure Python: --jobs {jobs} end-to-end", puren, "chars/s",
+             "" if puren is None else f"per core: {puren / jobs:,.0f}", None, f"pure_throughput_jobs{jobs}"),
+            ("pure_ratio_jionlp", "pure Python (--jobs 1) / jionlp", both(pure1, jio, lambda x, y: x / y), "x",
+             "", None, "pure_throughput_jobs1"),
+            ("compiled_speedup", "compiled / pure Python (--jobs 1)", both(cps1, pure1, lambda x, y: x / y), "x",
+             "", None, "pure_throughput_jobs1"),
+        ]
     return [{"key": k, "label": lab, "value": v, "unit": u, "target": t, "verdict": ver,
              "status": (steps.get(st) or {}).get("status", "skipped")}
             for k, lab, v, u, t, ver, st in rows]

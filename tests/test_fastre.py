@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factcheck import build
 from factcheck.extract import SECTION_YEAR, _candidates, _lex
 from factcheck.fastre import compile_fast, first_class
 
@@ -96,6 +97,8 @@ def _claims_with(candidates, monkeypatch, text):
     return [(c.start, c.end, c.text, str(c.value), c.unit, c.qualifier, c.threshold, c.subject) for c in claims]
 
 
+@pytest.mark.skipif(build() == "compiled", reason="patches extract._candidates, which compiled callers bind "
+                    "when they are built; the pure-Python run of the suite tests it")
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(alphabet=_NUMERIC_TEXT, max_size=120))
 def test_candidates_that_cannot_start_a_claim_are_skipped_without_loss(text):

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
-from factcheck import __version__
+from factcheck import __version__, build
 
 FORMATS = ["text", "json", "github", "sarif", "html"]
 EXAMPLES = """
@@ -38,10 +38,17 @@ class DefaultGroup(click.Group):
 
 
 def _split(values) -> tuple[str, ...]:
-    out = []
+    out: list[str] = []
     for v in values or ():
         out.extend(x.strip() for x in v.split(",") if x.strip())
     return tuple(out)
+
+
+def _print_version(ctx, _param, value) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"factcheck, version {__version__} ({build()})")
+    ctx.exit()
 
 
 def _fail(msg: str) -> None:
@@ -50,7 +57,8 @@ def _fail(msg: str) -> None:
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXAMPLES)
-@click.version_option(__version__, prog_name="factcheck")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the build (compiled or pure Python) and exit.")
 def main():
     """Check the arithmetic of numeric claims in news articles.
 
@@ -202,13 +210,13 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             click.echo(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"), err=True)
         elif r.error and errors_to_stderr:
             click.echo(f"factcheck: {r.path}: {r.error}", err=True)
-    for e in result.input_errors:
-        internal = getattr(e, "internal", None)  # a bug outside any one file (the cross-article checks)
+    for err in result.input_errors:
+        internal = err.internal  # a bug outside any one file (the cross-article checks)
         if internal:
-            click.echo(f"factcheck: {e.path}: {e.reason}"
+            click.echo(f"factcheck: {err.path}: {err.reason}"
                        + ("\n" + internal if debug else " (run with --debug for the traceback)"), err=True)
         elif errors_to_stderr:
-            click.echo(f"factcheck: {e.path}: {e.reason}", err=True)
+            click.echo(f"factcheck: {err.path}: {err.reason}", err=True)
     if timings:
         import json
 

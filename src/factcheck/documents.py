@@ -32,6 +32,8 @@ class Document:
 class InputError(Exception):
     """A file that cannot be read; names the file and the reason."""
 
+    internal: str | None = None  # the traceback of an internal error that this error reports
+
     def __init__(self, path: str, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path = path
@@ -85,21 +87,21 @@ def _walk_dir(root: Path, include, exclude):
         except OSError as e:
             errors.append(InputError(str(d), f"cannot list directory: {e.strerror or e}"))
             return
-        for e in entries:
-            path = Path(e.path)
-            rel = str(path.relative_to(root)) if path.is_relative_to(root) else e.name
-            if _matches(e.name, exclude) or _matches(rel, exclude) or _matches(str(path), exclude):
+        for entry in entries:
+            path = Path(entry.path)
+            rel = str(path.relative_to(root)) if path.is_relative_to(root) else entry.name
+            if _matches(entry.name, exclude) or _matches(rel, exclude) or _matches(str(path), exclude):
                 continue
             try:
-                is_dir = e.is_dir()
+                is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
-                if e.name.startswith("."):
+                if entry.name.startswith("."):
                     continue
                 pending.append(path)
-            elif _matches(e.name, include):
-                if _special_file(e.path):
+            elif _matches(entry.name, include):
+                if _special_file(entry.path):
                     errors.append(InputError(str(path), "not a regular file (a FIFO, socket or device), skipped"))
                 else:
                     found.append(str(path))

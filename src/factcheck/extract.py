@@ -325,15 +325,15 @@ def _read_claim(doc, norm, text, m, line_starts, quotes=None) -> Claim | None:
             and _match_unit(text, p + 2) and not chinese:
         # 1万余人, 1.2万多户: the magnitude, then 余, then the unit
         mag = text[p]
-        mu = _match_unit(text, p + 2)
-        base = table().get(mag + mu[0])
-        if base is not None:
+        mu_after = _match_unit(text, p + 2)
+        base = table().get(mag + mu_after[0]) if mu_after is not None else None
+        if mu_after is not None and base is not None:
             qualifier, qtext = "lower_bounded", text[p + 1]
-            p_unit_end = p + 2 + len(mu[0])
+            p_unit_end = p + 2 + len(mu_after[0])
             ostart, oend = norm.span(s, p_unit_end)
             line = bisect.bisect_right(line_starts, ostart)
             c = Claim(doc.path, ostart, oend, line, ostart - line_starts[line - 1] + 1, doc.text[ostart:oend], s,
-                      p_unit_end, value, exp, mag + mu[0], base, qualifier=qualifier, qualifier_text=qtext)
+                      p_unit_end, value, exp, mag + mu_after[0], base, qualifier=qualifier, qualifier_text=qtext)
             return c
     if percent_words:
         info = table()["%"]
@@ -568,7 +568,7 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
         return "等" + (s[s.rindex("等") + 1:] or post)  # examples of a kind (A、B等项目13个): not one fact
     if "、" in s:
         s = ""
-    seen = []
+    seen: list[str] = []
     s = strip_affixes(s, strip_left, strip_right, seen.append)
     verb_seen = bool(verbs) and any(map(_verb_ending(verbs), seen))
     if post and (len(s) <= 2 or verb_seen or s.endswith(verbs)):  # 组建3支施工队: the noun follows

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 try:  # the parser is internal to re; without it, patterns are compiled as they are
-    from re import _parser as _P
+    from re import _parser as _P  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - other Python implementations
     _P = None
 

@@ -22,7 +22,9 @@ def parse_arabic(s: str) -> tuple[Decimal, int]:
     if not s or s.count(".") > 1 or not s.replace(".", "").isdigit() or s.startswith(".") or s.endswith("."):
         raise NumberError(s)
     d = Decimal(s)
-    return d, d.as_tuple().exponent
+    exp = d.as_tuple().exponent
+    assert isinstance(exp, int)  # digits and one point: a finite number
+    return d, exp
 
 
 def parse_chinese(s: str) -> tuple[Decimal, int]:
@@ -111,7 +113,7 @@ def to_chinese(value: int) -> str:
     digits = "零一二三四五六七八九"
 
     def below_10000(n: int) -> str:
-        out = []
+        out: list[str] = []
         zero = False
         for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
             d = n // unit % 10
@@ -125,7 +127,7 @@ def to_chinese(value: int) -> str:
         s = "".join(out)
         return s[1:] if s.startswith("一十") else s
 
-    parts = []
+    parts: list[str] = []
     n = value
     for big, name in ((10**8, "亿"), (10**4, "万"), (1, "")):
         chunk = n // big

@@ -68,7 +68,7 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         if keep_lines:
             # the original lines of the figures a discrepancy shows in its code frame (the HTML report
             # reads the files again); nothing else of the text is kept once the article is checked
-            wanted = set()
+            wanted: set[int] = set()
             for ch in res.checks:
                 if ch.status != "discrepancy":
                     continue

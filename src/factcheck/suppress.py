@@ -181,10 +181,10 @@ def read_baseline(path: str) -> Counter:
         raise ValueError(f"unsupported baseline version {data.get('factcheck_baseline')!r} "
                          f"(this factcheck writes version {BASELINE_VERSION}; run --write-baseline again)")
     out: Counter = Counter()
-    for i, e in enumerate(data["findings"]):
-        if not isinstance(e, dict) or not isinstance(e.get("fingerprint"), str):
+    for i, finding in enumerate(data["findings"]):
+        if not isinstance(finding, dict) or not isinstance(finding.get("fingerprint"), str):
             raise ValueError(f"findings[{i}]: no 'fingerprint'")
-        out[e["fingerprint"]] += 1
+        out[finding["fingerprint"]] += 1
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DEFINITIONS = HERE / "units_zh.txt"
@@ -56,7 +57,7 @@ def build_table() -> dict:
     """Derive the conversion table from the pint registry (slow: imports pint)."""
     import pint
 
-    ureg = pint.UnitRegistry(None, non_int_type=Decimal, autoconvert_offset_to_baseunit=False)
+    ureg: Any = pint.UnitRegistry(None, non_int_type=Decimal, autoconvert_offset_to_baseunit=False)
     ureg.load_definitions(str(DEFINITIONS))
     units = {}
     for name in _defined_names():

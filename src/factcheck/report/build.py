@@ -10,29 +10,13 @@ from __future__ import annotations
 import hashlib
 
 from factcheck import __version__
+from factcheck.report.obj import Obj
 
 SCHEMA_VERSION = "1.0"
 
 
-class Obj(dict):
-    """A JSON-ready mapping whose keys read as attributes (report.summary.files)."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def model_dump(self, mode: str = "json") -> dict:
-        return self
-
-
 def _construct(**fields) -> Obj:
     return Obj(fields)
-
-
 
 
 def claim_dict(c) -> dict:
@@ -70,7 +54,7 @@ def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> 
     errors = sorted([_construct(path=e.path, reason=e.reason) for e in run.input_errors] +
                     [_construct(path=r.path, reason=r.error) for r in files if r.error],
                     key=lambda e: (e.path, e.reason))
-    per_file = {}
+    per_file: dict[str, int] = {}
     for chk in all_checks:
         per_file[chk.path] = per_file.get(chk.path, 0) + 1
     file_out = [_construct(path=r.path, chars=r.chars, claims=len(r.claims),

@@ -185,7 +185,8 @@ def _context(report) -> dict:
 
     status: dict = {}
     checks_of: dict = {}
-    discrepancies, other = [], {}
+    discrepancies: list = []
+    other: dict = {}
     for n, chk in enumerate(report.checks):
         first = chk.claims[0] if chk.claims else None
         item = _Item(chk, f"check-{n + 1}")

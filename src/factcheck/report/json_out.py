@@ -24,7 +24,8 @@ try:  # orjson writes the same bytes as the encoder above, about four times fast
         except (TypeError, orjson.JSONEncodeError):  # an integer past 64 bits, a lone surrogate …
             return _std(x)
 except ImportError:  # pragma: no cover - orjson is a dependency; the standard encoder is the same
-    _item = _std
+    def _item(x) -> str:
+        return _std(x)
 
 
 def render_json(report) -> str:

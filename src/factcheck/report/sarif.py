@@ -80,7 +80,7 @@ def build_sarif(report, rules=None) -> dict:
             used[chk.rule] = _rule_descriptor(chk.rule, chk.name, chk.severity, chk.kind, by_id.get(chk.rule))
     rule_ids = sorted(used)
     rule_index = {rid: i for i, rid in enumerate(rule_ids)}
-    artifacts = []
+    artifacts: list[dict] = []
     index: dict[str, int] = {}
     for f in report.files:
         uri, base = artifact_uri(f.path)

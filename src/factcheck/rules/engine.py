@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from decimal import Decimal
 
 from factcheck.extract import DEFAULT_APPROX, Claim
@@ -91,7 +92,7 @@ def check_article(rules, art: Article, approx: Decimal = DEFAULT_APPROX) -> list
     return checks
 
 
-MEMO_KINDS = ("repeat", "conflict")  # a figure restated in many places: the same comparison many times
+MEMO_KINDS: tuple[str, ...] = ("repeat", "conflict")  # a figure restated in many places: the same comparison many times
 MEMO_SIZE = 4096
 
 
@@ -101,7 +102,7 @@ def _stated(c: Claim) -> tuple:
 
 
 def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
-    claims = []
+    claims: list[tuple[str, Claim]] = []
     for role, v in g.roles.items():
         if isinstance(v, list):
             claims.extend((f"{role}[{i}]", c) for i, c in enumerate(v))
@@ -135,8 +136,8 @@ def _evaluate(rule, g: Group, approx: Decimal, claims: list) -> Check | None:
     # agree when the figure lies within the bound (突破15万户 / 15.86万户)
     quals = {v.qualifier for v in g.roles.values() if not isinstance(v, list)}
     st = rule.kind in ("repeat", "conflict") and len(quals) == 1 and quals <= {"lower", "upper"}
-    env = {k: ([natural(c, approx, st) for c in v] if isinstance(v, list) else natural(v, approx, st))
-           for k, v in g.roles.items()}
+    env: dict[str, Any] = {k: ([natural(c, approx, st) for c in v] if isinstance(v, list)
+                               else natural(v, approx, st)) for k, v in g.roles.items()}
     formula = rule.compiled if g.formula == "formula" else rule.extra_formula(g.formula)
     if rule.kind == "growth" and g.note == "down":
         env = dict(env)

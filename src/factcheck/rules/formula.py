@@ -175,7 +175,7 @@ def to_sympy(formula: Formula):
         if node.op == "call":
             args = [conv(a) for a in node.args]
             fn = {"sum": lambda *a: sympy.Function("sum")(*a), "min": sympy.Min, "max": sympy.Max,
-                  "abs": lambda a: sympy.Abs(a)}[node.value]
+                  "abs": lambda a: sympy.Abs(a)}[str(node.value)]
             return fn(*args)
         a, b = conv(node.args[0]), conv(node.args[1])
         return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[node.op]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
-from factcheck.extract import Claim
+from factcheck.extract import Claim, _Layout
 from factcheck.lexicon import lexicon
 
 PCT_UNITS = ("%", "‰")
@@ -45,7 +45,7 @@ class Article:
 
     path: str
     text: str
-    layout: object
+    layout: _Layout
     claims: list[Claim]
     meta: dict = field(default_factory=dict)
 
@@ -66,7 +66,7 @@ class Article:
     def part_ids(self) -> set[int]:
         """Claims listed after 其中 (to the end of its ；-segment, or of the sentence when 其中 opens it)
         and claims of a sentence that lists parts (按…划分): parts of something, never a whole."""
-        out = set()
+        out: set[int] = set()
         opener = re.compile(lexicon()["list_openers"])
         for s, cs in self.sentences.items():
             s0, s1 = self.sentence_bounds(s)
@@ -187,7 +187,7 @@ def breakdown(rule, art: Article):
         if len(cs) > LOOKBACK:
             continue  # a "sentence" of hundreds of figures is a table or noise, not a breakdown
         s0, s1 = art.sentence_bounds(s)
-        found = []
+        found: list[tuple[list[Claim], list[Claim], str, str | bool]] = []
         for n_marker, m in enumerate(marker_re.finditer(text, s0, s1)):
             if n_marker >= 16:
                 break
@@ -225,9 +225,9 @@ def breakdown(rule, art: Article):
                 ps = [c for c in parts if key(c) == k]
                 if len(ps) >= 3 and SUBTOTAL.search(art.text[max(0, ps[-1].nstart - 8):ps[-1].nstart]):
                     # 其中A、B、C，三项支出合计152.97亿元: the parts add up to the subtotal, which is one part
-                    sub = ps[-1]
-                    yield Group({"total": sub, "parts": ps[:-1]}, "formula", note=f"subtotal after {marker}")
-                    ps = [sub]
+                    subtotal = ps[-1]
+                    yield Group({"total": subtotal, "parts": ps[:-1]}, "formula", note=f"subtotal after {marker}")
+                    ps = [subtotal]
                 cands = [c for c in totals if key(c) == k and c not in ps and is_additive(c)
                          and not is_back_reference(c)]
                 if not cands or not ps:
@@ -267,7 +267,7 @@ def share(rule, art: Article):
     p = rule.p
     pats = [re.compile(x) for x in p.patterns]
     claims = art.claims
-    step_ref: dict[int, str] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
+    step_ref: dict[int, tuple[str, str]] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
     last_whole: dict[int, Claim] = {}  # 教育支出占…的19.8%，卫生健康支出占10.2%: the same whole
     for i, c in enumerate(claims):
         if not is_pct(c):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -80,7 +80,7 @@ class ConflictParams(Strict):
     set_properties: list[str] = []
 
 
-PARAMS = {"breakdown": BreakdownParams, "share": ShareParams, "rate": RateParams, "growth": GrowthParams,
+PARAMS: dict[str, type[BaseModel]] = {"breakdown": BreakdownParams, "share": ShareParams, "rate": RateParams, "growth": GrowthParams,
           "pp_diff": PpParams, "average": AverageParams, "repeat": RepeatParams, "conflict": ConflictParams}
 
 
@@ -111,14 +111,14 @@ class Rule(Strict):
 
     @property
     def p(self):
-        return self._compiled["params"]
+        return self._compiled["params"]  # type: ignore[attr-defined]  # set in model_post_init
 
     @property
     def compiled(self) -> Formula:
-        return self._compiled["formula"]
+        return self._compiled["formula"]  # type: ignore[attr-defined]
 
     def extra_formula(self, key: str) -> Formula:
-        return self._compiled[key]
+        return self._compiled[key]  # type: ignore[attr-defined]
 
 
 def _line_of(root, loc: tuple) -> int | None:
@@ -245,7 +245,7 @@ def load_rule_file(path: Path) -> Rule:
         raise RuleError(sp, key, reason, _line_of(root, loc)) from None
     object.__setattr__(rule, "path", sp)
     try:
-        params = PARAMS[rule.kind].model_validate(rule.params)
+        params: Any = PARAMS[rule.kind].model_validate(rule.params)
     except ValidationError as e:
         err = e.errors()[0]
         loc = ("params",) + tuple(err["loc"])
@@ -276,9 +276,9 @@ def load_rule_file(path: Path) -> Rule:
         except PATTERN_ERRORS as e:
             raise RuleError(sp, f"params.{key}", f"the patterns cannot be joined into one: {e}",
                             _line_of(root, ("params", key))) from None
-    compiled = {"params": params}
+    compiled: dict[str, Any] = {"params": params}
     names = KIND_NAMES[rule.kind]
-    formulas = [("formula", rule.formula, ("formula",))]
+    formulas: list[tuple[str, Any, tuple[str, ...]]] = [("formula", rule.formula, ("formula",))]
     for extra in ("partial_formula", "delta_formula"):
         if hasattr(params, extra):
             formulas.append((extra, getattr(params, extra), ("params", extra)))
@@ -287,7 +287,7 @@ def load_rule_file(path: Path) -> Rule:
             compiled[key] = parse_formula(src, names)
         except FormulaError as e:
             raise RuleError(sp, ".".join(loc), str(e), _line_of(root, loc)) from None
-    rule._compiled.update(compiled)
+    rule._compiled.update(compiled)  # type: ignore[attr-defined]
     return rule
 
 
