@@ -165,3 +165,37 @@ def test_only_the_command_line_freezes_the_process(articles):
     run(["good.txt", "bad.txt"], rules_for_run(), settle=True)
     assert gc.get_freeze_count() > 0 and gc.isenabled()
     gc.unfreeze()
+
+
+# --- items encoded with their file (in the workers) ---------------------------------------------------
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_items_encoded_with_their_files_give_the_same_report(jobs):
+    # `--format json` encodes each file's claims and checks where the file is checked; the report is
+    # byte for byte the one rendered from build_report's dicts (conflicts, sorting and summary included)
+    from factcheck.pipeline import run
+    from factcheck.report.build import build_report
+    from factcheck.report.json_out import render_json_bytes
+    from factcheck.rules.loader import rules_for_run
+
+    rules = rules_for_run()
+    paths = [str(ROOT / "seeds"), str(ROOT / "tests" / "articles"), str(ROOT / "tests" / "holdout")]
+    plain = run(paths, rules, jobs=1)
+    encoded = run(paths, rules, jobs=jobs, encode=True)
+    assert all(r.claims_json is None for r in plain.files)
+    assert sum(len(r.claims_json) for r in encoded.files) == sum(len(r.claims) for r in plain.files) > 100
+    assert all(isinstance(x, bytes) for r in encoded.files for x in r.claims_json + r.checks_json)
+    a = render_json_bytes(build_report(plain, {}))
+    b = render_json_bytes(build_report(encoded, {}))
+    assert a == b
+    assert any(c["kind"] == "conflict" for c in json.loads(b)["checks"])
+
+
+def test_a_lone_surrogate_is_written_escaped():
+    # a file name that is not UTF-8 reaches the report as a lone surrogate: the item is still JSON
+    from factcheck.report import json_out
+
+    item = {"path": "bad\udcff.txt", "n": 1}
+    out = json_out.encode_item(item)
+    assert out == b'{"n":1,"path":"bad\\udcff.txt"}'
+    assert json.loads(out) == item

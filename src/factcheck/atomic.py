@@ -19,23 +19,26 @@ def _umask() -> int:
 
 
 def _write_all(f, text) -> None:
-    """text is a string, or an iterable of strings written one after the other (a streamed report)."""
-    if isinstance(text, str):
+    """text is a string (or bytes), or an iterable of them written one after the other (a streamed
+    report)."""
+    if isinstance(text, (str, bytes)):
         f.write(text)
     else:
         for chunk in text:
             f.write(chunk)
 
 
-def write_atomic(path: str, text) -> None:
+def write_atomic(path: str, text, binary: bool = False) -> None:
+    """Write text (str chunks; UTF-8 bytes chunks when binary) to path, atomically where it is a file."""
     if path in ("/dev/null", os.devnull, "-") or (os.path.exists(path) and not os.path.isfile(path)):
         if path == "-":
             import sys
 
-            _write_all(sys.stdout, text)
             sys.stdout.flush()
+            _write_all(sys.stdout.buffer if binary else sys.stdout, text)
+            (sys.stdout.buffer if binary else sys.stdout).flush()
             return
-        with open(path, "w", encoding="utf-8") as f:  # a device or a pipe: no rename possible
+        with open(path, "wb") if binary else open(path, "w", encoding="utf-8") as f:  # a device or a pipe
             _write_all(f, text)
         return
     target = os.path.realpath(path)  # a symlink keeps pointing at the file it named
@@ -46,7 +49,7 @@ def write_atomic(path: str, text) -> None:
         mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=".factcheck-", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             _write_all(f, text)
             f.flush()
             os.fsync(f.fileno())

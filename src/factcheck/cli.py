@@ -151,7 +151,7 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         total = sum(1 for x in iter_inputs(paths, include, exclude) if not isinstance(x, InputError))
     bar = Progress(enabled=show_progress, delay=0.0 if progress else 1.0, total=total)
     result = run(paths, rules, rule_dirs, select, ignore, include, exclude, jobs, approx,
-                 progress=bar.update, settle=True)
+                 progress=bar.update, settle=True, encode=fmt == "json")
     bar.close()
     from factcheck.suppress import apply_baseline, apply_inline, write_baseline_file
 
@@ -187,19 +187,24 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         if fmt == "json":
             from factcheck.report.json_out import render_json_chunks
 
-            text = render_json_chunks(report)  # streamed: a large report is never held as one string
+            text = render_json_chunks(report)  # UTF-8, streamed: a large report is never held as one string
         else:
             text = render(report, fmt, result, use_color, show_ok, rules)
+        binary = not isinstance(text, str)
         if output:
             from factcheck.atomic import write_atomic
 
             try:
-                write_atomic(output, text)
+                write_atomic(output, text, binary=binary)
             except OSError as e:
                 _fail(f"cannot write {output}: {e}")
+        elif binary:
+            sys.stdout.flush()
+            for chunk in text:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
         else:
-            for chunk in ([text] if isinstance(text, str) else text):
-                sys.stdout.write(chunk)
+            sys.stdout.write(text)
             sys.stdout.flush()
     # every unreadable file is one line on stderr, except when the text report itself is on the terminal
     # that stderr shows (it lists the errors first)

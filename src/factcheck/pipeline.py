@@ -33,9 +33,14 @@ class FileResult:
     place: str = ""
     facts: list | None = None  # cross-article facts (conflicts.article_facts), made with the article
     lines: dict = field(default_factory=dict)  # line number → original line text, for code frames
+    claims_json: list | None = None  # the JSON report's items of this file, encoded with it (encode=True)
+    checks_json: list | None = None
 
 
-def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True) -> FileResult:
+def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True,
+            encode: bool = False) -> FileResult:
+    """Read and check one file. encode: also encode its items of the JSON report (report.build.encode_file),
+    where the work is spread over the workers."""
     from factcheck.rules.engine import check_article
     from factcheck.rules.kinds import Article
 
@@ -80,10 +85,15 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         for c in claims:  # working text of extraction and values worked out for the checks: not needed
             c.clause = c.pre = c.post = ""  # by the report or the cross-article step
             c.extra.clear()
+        if encode:
+            from factcheck.report.build import encode_file
+
+            encode_file(res)
     except Exception as e:  # an internal error in one article: reported for it, the run goes on
         res.error = _one_line(f"internal error while checking: {type(e).__name__}: {e}")
         res.internal = traceback.format_exc()
         res.claims, res.checks = [], []
+        res.claims_json = res.checks_json = None
     return res
 
 
@@ -120,15 +130,16 @@ def _one_line(msg: str, limit: int = 300) -> str:
 _WORKER: dict = {}
 
 
-def _init_worker(rule_dirs, select, ignore, approx):
+def _init_worker(rule_dirs, select, ignore, approx, encode=False):
     from factcheck.rules.loader import rules_for_run
 
     _WORKER["rules"] = rules_for_run(rule_dirs, select, ignore)
     _WORKER["approx"] = approx
+    _WORKER["encode"] = encode
 
 
 def _work(path):
-    return process(path, _WORKER["rules"], _WORKER["approx"])
+    return process(path, _WORKER["rules"], _WORKER["approx"], encode=_WORKER["encode"])
 
 
 WORKER_DIED = "internal error: the worker process checking this file died (it crashed or was killed)"
@@ -180,9 +191,10 @@ class RunResult:
 
 
 def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=(), jobs: int = 1,
-        approx: Decimal = DEFAULT_APPROX, progress=None, settle: bool = False) -> RunResult:
+        approx: Decimal = DEFAULT_APPROX, progress=None, settle: bool = False, encode: bool = False) -> RunResult:
     """Check the files under paths. settle: keep the results out of the cycle collector's reach as they
-    come (gc.freeze, which acts on the whole process: for a process that ends with the run)."""
+    come (gc.freeze, which acts on the whole process: for a process that ends with the run). encode:
+    encode each file's items of the JSON report with it (in the workers)."""
     t0 = time.perf_counter()
     listed = list(iter_inputs(paths, include, exclude))
     errors = [x for x in listed if isinstance(x, InputError)]
@@ -190,10 +202,10 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
     results: list[FileResult] = []
     jobs = max(1, jobs)
     if jobs > 1 and len(files) > 8 and "-" not in files:
-        results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx), progress, settle)
+        results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx, encode), progress, settle)
     else:
         for f in files:
-            r = process(f, rules, approx)
+            r = process(f, rules, approx, encode=encode)
             results.append(r)
             if settle:
                 _settle()

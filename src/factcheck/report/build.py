@@ -33,24 +33,55 @@ def fingerprint(chk) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def check_dict(chk, made: dict | None = None) -> Obj:
+    """One check of the report; made: the dicts of claims made already, by id."""
+    cc = [Obj((made.get(id(c)) if made else None) or claim_dict(c), role=role) for role, c in chk.claims]
+    return _construct(
+        rule=chk.rule, name=chk.name, kind=chk.kind, severity=chk.severity, status=chk.status,
+        message=chk.message, stated=chk.stated, recomputed=chk.recomputed, tolerance=chk.tolerance,
+        miss=chk.miss, note=chk.note, details=dict(sorted(chk.details.items())), fingerprint=fingerprint(chk),
+        claims=cc)
+
+
+def encode_file(res) -> None:
+    """A checked file's items of the JSON report, encoded where the file was checked (in its worker,
+    in parallel): its claims in text order, and its checks (in the order of res.checks). The report
+    then writes them as they are: the same bytes as items encoded from build_report's dicts."""
+    from factcheck.report.json_out import encode_item
+
+    made: dict = {}
+    out = []
+    for c in sorted(res.claims, key=lambda c: c.start):
+        d = made[id(c)] = claim_dict(c)
+        out.append(_kept(encode_item(d)))
+    res.claims_json = out
+    res.checks_json = [_kept(encode_item(check_dict(chk, made))) for chk in res.checks]
+
+
+def _kept(b: bytes) -> bytes:
+    """A copy of the exact size to keep: orjson's own result holds on to a page of memory, which adds
+    up to gigabytes over the items of an archive kept until the report is written."""
+    return bytes(memoryview(b))
+
+
 def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> Obj:
+    """The report of a run. A file whose items were encoded already (encode_file) gives them as bytes,
+    which only the JSON renderer reads; the other renderers get reports of files checked without."""
     files = sorted(run.files, key=lambda r: r.path)
     all_checks = checks if checks is not None else [c for r in files for c in r.checks] + list(run.conflicts)
     all_checks.sort(key=lambda c: c.sort_key())
-    claims = []
-    made = {}  # id of a claim (alive in the results) → its dict, made once for the list and its checks
+    claims: list = []
+    made: dict = {}  # id of a claim (alive in the results) → its dict, made once for the list and its checks
+    encoded: dict = {}  # id of a check (alive in the results) → its item, encoded with its file
     for r in files:
+        if r.claims_json is not None and r.checks_json is not None:
+            claims.extend(r.claims_json)
+            encoded.update(zip(map(id, r.checks), r.checks_json))
+            continue
         for c in sorted(r.claims, key=lambda c: c.start):
             d = made[id(c)] = Obj(claim_dict(c))
             claims.append(d)
-    check_out = []
-    for chk in all_checks:
-        cc = [Obj(made.get(id(c)) or claim_dict(c), role=role) for role, c in chk.claims]
-        check_out.append(_construct(
-            rule=chk.rule, name=chk.name, kind=chk.kind, severity=chk.severity, status=chk.status,
-            message=chk.message, stated=chk.stated, recomputed=chk.recomputed, tolerance=chk.tolerance,
-            miss=chk.miss, note=chk.note, details=dict(sorted(chk.details.items())), fingerprint=fingerprint(chk),
-            claims=cc))
+    check_out = [encoded.get(id(chk)) or check_dict(chk, made) for chk in all_checks]
     errors = sorted([_construct(path=e.path, reason=e.reason) for e in run.input_errors] +
                     [_construct(path=r.path, reason=r.error) for r in files if r.error],
                     key=lambda e: (e.path, e.reason))

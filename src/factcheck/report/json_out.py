@@ -12,43 +12,68 @@ from __future__ import annotations
 import json
 
 _std = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_ascii = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode
+
+
+def _std_bytes(x) -> bytes:
+    try:
+        return _std(x).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): escaped, still JSON
+        return _ascii(x).encode("ascii")
 
 try:  # orjson writes the same bytes as the encoder above, about four times faster
     import orjson
 
     _OPTIONS = orjson.OPT_SORT_KEYS
 
-    def _item(x) -> str:
+    def encode_item(x) -> bytes:
+        """One item as UTF-8 JSON: sorted keys, compact, not ASCII-escaped."""
         try:
-            return orjson.dumps(x, option=_OPTIONS).decode("utf-8")
+            return orjson.dumps(x, option=_OPTIONS)
         except (TypeError, orjson.JSONEncodeError):  # an integer past 64 bits, a lone surrogate …
-            return _std(x)
+            return _std_bytes(x)
 except ImportError:  # pragma: no cover - orjson is a dependency; the standard encoder is the same
-    def _item(x) -> str:
-        return _std(x)
+    def encode_item(x) -> bytes:
+        return _std_bytes(x)
+
+
+def _item(x) -> str:
+    return _bytes(x).decode("utf-8")
+
+
+def _bytes(x) -> bytes:
+    """An item of the report; one that is bytes was encoded already (by encode_item, in the worker
+    that checked its file) and is written as it is."""
+    return x if isinstance(x, bytes) else encode_item(x)
 
 
 def render_json(report) -> str:
-    return "".join(render_json_chunks(report))
+    return render_json_bytes(report).decode("utf-8")
+
+
+def render_json_bytes(report) -> bytes:
+    return b"".join(render_json_chunks(report))
 
 
 def render_json_chunks(report):
+    """The report as UTF-8 chunks, one list item a line: a large report is never one string."""
     data = report.model_dump(mode="json")
     keys = sorted(data)
-    yield "{\n"
+    yield b"{\n"
     for n, k in enumerate(keys):
         v = data[k]
-        yield f"  {_item(k)}: "
+        yield b"  " + _bytes(k) + b": "
         if isinstance(v, list) and v:
-            buf = ["[\n"]
+            buf = [b"[\n"]
+            last = len(v) - 1
             for i, x in enumerate(v):
-                buf.append("    " + _item(x) + (",\n" if i < len(v) - 1 else "\n"))
+                buf.append(b"    " + _bytes(x) + (b",\n" if i < last else b"\n"))
                 if len(buf) >= 512:
-                    yield "".join(buf)
+                    yield b"".join(buf)
                     buf = []
-            buf.append("  ]")
-            yield "".join(buf)
+            buf.append(b"  ]")
+            yield b"".join(buf)
         else:
-            yield _item(v)
-        yield ",\n" if n < len(keys) - 1 else "\n"
-    yield "}\n"
+            yield _bytes(v)
+        yield b",\n" if n < len(keys) - 1 else b"\n"
+    yield b"}\n"
