@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from factcheck import build
 from factcheck.extract import SECTION_YEAR, _candidates, _lex
-from factcheck.fastre import compile_fast, first_class
+from factcheck.fastre import _digit_class, compile_fast, first_class
 
 
 def _all(p, text):
@@ -16,7 +16,7 @@ def _all(p, text):
 
 
 @pytest.mark.parametrize("pattern,expected", [
-    (r"(?<![\d.])\d+", r"[\d]"),
+    (r"(?<![\d.])\d+", "[" + _digit_class() + "]"),
     (r"(?:19|20)\d{2}年|今年", "[12今]"),
     (r"a?b", "[ab]"),
     (r"(?:^|\n)#", r"[\u000a\u0023]"),
@@ -24,6 +24,16 @@ def _all(p, text):
 ])
 def test_first_class(pattern, expected):
     assert first_class(pattern) == expected
+
+
+def test_the_digit_class_admits_every_digit():
+    # \d in a lookahead becomes ranges tested with a bitmap: every character \d matches is among them
+    digits = re.compile(r"\d")
+    cls = re.compile("[" + _digit_class() + "]")
+    assert _digit_class() != r"\d"  # this Python's Unicode is covered by the table
+    missing = [hex(c) for c in range(0x110000) if digits.match(chr(c)) and not cls.match(chr(c))]
+    assert missing == []
+    assert not cls.match("a") and not cls.match("一") and cls.match("٣") and cls.match("７")
 
 
 @pytest.mark.parametrize("pattern", [
@@ -54,8 +64,8 @@ _ALPHABET = "0123456789.,，年月今去上下前第一二三四五百千万亿�
 
 _PATTERNS = {
     "candidates": _candidates(),
-    "time": _lex()[4],
-    "target": _lex()[2],
+    "time": _lex().time,
+    "target": _lex().target,
     "section": SECTION_YEAR,
 }
 
@@ -150,7 +160,7 @@ def test_positions_of_rare_characters(text):
 def test_target_words_open_with_their_word(text):
     # the lexicon writes 计划's lookbehinds after the word (so the engine can skip ahead); the matches
     # are those of the lookbehind-first form
-    fast = _lex()[2]
+    fast = _lex().target
     plain = re.compile(_plain(fast.pattern).replace("计划(?<!年度计划)(?<!年度的计划)(?!的)",
                                                      "(?<!年度)(?<!年度的)计划(?!的)"))
     assert "(?<!年度)(?<!年度的)计划" in plain.pattern

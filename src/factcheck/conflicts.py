@@ -12,6 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
+from factcheck.extract import Claim
 from factcheck.lexicon import lexicon
 from factcheck.rules.engine import Check, evaluate
 from factcheck.rules.kinds import Group
@@ -44,7 +45,7 @@ def _place_words():
     return set(lx["not_places"]), re.compile(f"[{suffixes}](?<=[\u4e00-\u9fff]{{2}}[{suffixes}])")
 
 
-def same_fact(a, b, max_ratio: float) -> bool:
+def same_fact(a: Claim, b: Claim, max_ratio: float) -> bool:
     """Two mentions whose figures differ by more than max_ratio are taken as different facts."""
     x, y = abs(a.base_value()), abs(b.base_value())
     lo, hi = min(x, y), max(x, y)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Final
 
 from factcheck.documents import Document
 from factcheck.fastre import compile_fast
@@ -16,12 +17,12 @@ from factcheck.normalize import Normalized, normalize
 from factcheck.numbers import CN_DIGITS, NumberError, parse_arabic, parse_chinese
 from factcheck.units import UnitInfo, table
 
-INF = Decimal("Infinity")
-DEFAULT_APPROX = Decimal("0.05")
+INF: Final = Decimal("Infinity")
+DEFAULT_APPROX: Final = Decimal("0.05")
 
-CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-CANDIDATE_ARABIC = r"百分之[零〇一二两三四五六七八九十百千点.\d]++|(?<![\d.])\d++(?:,\d{3})++(?:\.\d++)?(?![\d,])|(?<![\d.])\d++(?:\.\d++)?"
-CANDIDATE = re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+")
+CN_NUM: Final = "零〇一二两三四五六七八九十百千万亿"
+CANDIDATE_ARABIC: Final = r"百分之[零〇一二两三四五六七八九十百千点.\d]++|(?<![\d.])\d++(?:,\d{3})++(?:\.\d++)?(?![\d,])|(?<![\d.])\d++(?:\.\d++)?"
+CANDIDATE: Final = re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+")
 
 
 @lru_cache(maxsize=1)
@@ -40,32 +41,32 @@ def _candidates(plain: bool = False) -> re.Pattern:
     return compile_fast(arabic + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++" + follow)
 
 
-RANGE_SEP = "-~～至到—"
-CLAUSE_DELIMS = "，,；;：:。！？!?、（）()《》【】\n"
-CLAUSE_DELIM_RE = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
+RANGE_SEP: Final = "-~～至到—"
+CLAUSE_DELIMS: Final = "，,；;：:。！？!?、（）()《》【】\n"
+CLAUSE_DELIM_RE: Final = re.compile("[" + re.escape(CLAUSE_DELIMS) + "]")
 # Patterns scanned over every article open with a character class, which the regex engine searches
 # for quickly (a pattern opening with a lookbehind or an alternation of classes is tried at every
 # position). Each means the same as the plainer form in the comment above it; tests/test_fastre.py checks it.
 # [。！？!?]+[”’」』]?|\n\n
-SENTENCE_END = re.compile(r"[。！？!?\n](?:(?<=[。！？!?])[。！？!?]*[”’」』]?|(?<=\n)\n)")
+SENTENCE_END: Final = re.compile(r"[。！？!?\n](?:(?<=[。！？!?])[。！？!?]*[”’」』]?|(?<=\n)\n)")
 # [；;。！？!?]|\n\n
-SEGMENT_END = re.compile(r"[；;。！？!?\n](?:(?<=\n)\n|(?<!\n))")
-MAGNITUDE_ONLY = set("万亿千百")
-DATE_CHARS = set("月日号时点")
-DURATION_LEAD = re.compile(r"(?:连续|近|未来|用了|用|历时|经过|满|长达|达|已)$")
-CLAUSE_REACH = 120  # a clause is read at most this far on either side of its figure
-PLACE_TIME_ONLY = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
+SEGMENT_END: Final = re.compile(r"[；;。！？!?\n](?:(?<=\n)\n|(?<!\n))")
+MAGNITUDE_ONLY: Final = set("万亿千百")
+DATE_CHARS: Final = set("月日号时点")
+DURATION_LEAD: Final = re.compile(r"(?:连续|近|未来|用了|用|历时|经过|满|长达|达|已)$")
+CLAUSE_REACH: Final = 120  # a clause is read at most this far on either side of its figure
+PLACE_TIME_ONLY: Final = re.compile(r"(?:全[区县市省]|[\u4e00-\u9fff]{2,3}[区县市镇])?(?:(?:19|20)\d{2}年|今年|去年|全年|"
                              r"上半年|下半年|前三季度|第?[一二三四]季度|年初|年末|年底)?(?:共|累计|共计)?")
-GENERIC_NOUNS = {"项目", "企业", "事项", "单位", "家", "个", "人"}
+GENERIC_NOUNS: Final = {"项目", "企业", "事项", "单位", "家", "个", "人"}
 # (?<![\d.])((?:19|20)\d{2})(?:年|(?=[】\]」“”]))
-YEAR_IN_TIME = re.compile(r"((?:19|20)(?<![\d.]..)\d{2})(?:年|(?=[】\]」“”]))")
-SECTION_YEAR = compile_fast(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
-LATER_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件次套所座元亩吨]|[两三四五六七八九十]+[个项家户人名条件次套所座]")
-EXACT_DIMS = {"[count]", "[person]", "[visit]", "[occurrence]"}
+YEAR_IN_TIME: Final = re.compile(r"((?:19|20)(?<![\d.]..)\d{2})(?:年|(?=[】\]」“”]))")
+SECTION_YEAR: Final = compile_fast(r"【[^】\n]{0,12}?((?:19|20)\d{2})[^】\n]{0,12}】|(?:^|\n)#+[^\n]*?((?:19|20)\d{2})年?[^\n]*")
+LATER_FIGURE: Final = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?[个项家户人名条件次套所座元亩吨]|[两三四五六七八九十]+[个项家户人名条件次套所座]")
+EXACT_DIMS: Final = {"[count]", "[person]", "[visit]", "[occurrence]"}
 # unit strings that are not read as units in running text (dates, phases, word parts)
-NOT_TEXT_UNITS = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
-POST_CUT = re.compile("[" + re.escape("，,；;：:。！？!?、（）()《》【】\n") + "]|[^\u4e00-\u9fff“”]")
-STOP_AFTER = re.compile(r"[\u4e00-\u9fff]{2}了|同时|共同|正在|已经|分别|陆续|先后|积极|主动|全部|总投资|投资总额|的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
+NOT_TEXT_UNITS: Final = {"日", "度", "期", "部", "单", "头", "工作日", "周"}
+POST_CUT: Final = re.compile("[" + re.escape("，,；;：:。！？!?、（）()《》【】\n") + "]|[^\u4e00-\u9fff“”]")
+STOP_AFTER: Final = re.compile(r"[\u4e00-\u9fff]{2}了|同时|共同|正在|已经|分别|陆续|先后|积极|主动|全部|总投资|投资总额|的|和|与|及|已|将|实现|进行|完成|开工|竣工|签约|落地|投产|建成|获|被|在|于|为|是|达|共|累计|同比|比|较|占|，|。")
 
 
 @dataclass(slots=True)
@@ -179,23 +180,35 @@ def _unit_at_start(s: str) -> tuple[str, UnitInfo] | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _lex():
-    lx = lexicon()
-    before = sorted(((w, k) for k, ws in lx["qualifiers_before"].items() for w in ws), key=lambda x: -len(x[0]))
-    after = sorted(((w, k) for k, ws in lx["qualifiers_after"].items() for w in ws), key=lambda x: -len(x[0]))
-    target = compile_fast("|".join(lx["target_words"]))
-    actual = compile_fast("|".join(map(re.escape, lx["actual_words"])))
-    time_re = compile_fast("|".join(f"(?:{p})" for p in lx["time_patterns"]))
-    strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
-    strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
-    verbs = tuple(sorted(lx["verb_endings"], key=len, reverse=True))
-    before_re = re.compile("(?:" + "|".join(re.escape(w) for w, _ in before) + ")$")
-    after_re = re.compile("|".join(re.escape(w) for w, _ in after))
-    strip_left_re = re.compile("^(?:" + "|".join(map(re.escape, strip_left)) + ")")
-    strip_right_re = re.compile("(?:" + "|".join(map(re.escape, strip_right)) + ")$")
-    return dict(before), dict(after), target, actual, time_re, strip_left_re, strip_right_re, verbs, \
-        tuple(lx["target_after"]), tuple(lx["back_references"]), before_re, after_re
+class _Lexicon:
+    """The lexicon's word lists as extraction uses them (rules/lexicon.yaml), read once."""
+
+    def __init__(self, lx: dict) -> None:
+        before = sorted(((w, k) for k, ws in lx["qualifiers_before"].items() for w in ws), key=lambda x: -len(x[0]))
+        after = sorted(((w, k) for k, ws in lx["qualifiers_after"].items() for w in ws), key=lambda x: -len(x[0]))
+        self.before: dict[str, str] = dict(before)  # qualifier word before a figure → its kind
+        self.after: dict[str, str] = dict(after)  # qualifier word after a unit → its kind
+        self.target: re.Pattern[str] = compile_fast("|".join(lx["target_words"]))
+        self.actual: re.Pattern[str] = compile_fast("|".join(map(re.escape, lx["actual_words"])))
+        self.time: re.Pattern[str] = compile_fast("|".join(f"(?:{p})" for p in lx["time_patterns"]))
+        strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
+        strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
+        self.strip_left: re.Pattern[str] = re.compile("^(?:" + "|".join(map(re.escape, strip_left)) + ")")
+        self.strip_right: re.Pattern[str] = re.compile("(?:" + "|".join(map(re.escape, strip_right)) + ")$")
+        self.verbs: tuple[str, ...] = tuple(sorted(lx["verb_endings"], key=len, reverse=True))
+        self.target_after: tuple[str, ...] = tuple(lx["target_after"])
+        self.back_refs: tuple[str, ...] = tuple(lx["back_references"])
+        self.before_re: re.Pattern[str] = re.compile("(?:" + "|".join(re.escape(w) for w, _ in before) + ")$")
+        self.after_re: re.Pattern[str] = re.compile("|".join(re.escape(w) for w, _ in after))
+
+
+_LEXICON: Final[list[_Lexicon]] = []
+
+
+def _lex() -> _Lexicon:
+    if not _LEXICON:
+        _LEXICON.append(_Lexicon(lexicon()))
+    return _LEXICON[0]
 
 
 class _Layout:
@@ -212,10 +225,10 @@ class _Layout:
         self.reversed = text[::-1]  # the last delimiter before a figure is the first one found in it
         self.opens = _positions(text, "（(")
         self.closes = _positions(text, "）)")
-        self.targets = [(m.start(), m.end()) for m in lx[2].finditer(text)]
+        self.targets = [(m.start(), m.end()) for m in lx.target.finditer(text)]
         self.target_starts = [a for a, _ in self.targets]
-        self.actuals = [m.start() for m in lx[3].finditer(text)]
-        self.times = [(m.start(), m.end(), m.group()) for m in lx[4].finditer(text)]
+        self.actuals = [m.start() for m in lx.actual.finditer(text)]
+        self.times = [(m.start(), m.end(), m.group()) for m in lx.time.finditer(text)]
         self.time_starts = [t[0] for t in self.times]
         self.years = [(m.start(), m.group(1)) for m in YEAR_IN_TIME.finditer(text)]
         self.year_starts = [y[0] for y in self.years]
@@ -279,7 +292,8 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
     return claims
 
 
-def _read_claim(doc, norm, text, m, line_starts, quotes=None) -> Claim | None:
+def _read_claim(doc: Document, norm: Normalized, text: str, m: re.Match[str], line_starts: list[int],
+                quotes: tuple[tuple[str, str], ...] | None = None) -> Claim | None:
     s, e = m.start(), m.end()
     nxt0 = text[e:e + 1]
     if nxt0 in DATE_CHARS or (nxt0 == "年" and e - s == 4):
@@ -364,16 +378,16 @@ def _read_claim(doc, norm, text, m, line_starts, quotes=None) -> Claim | None:
     if _inside_short_quote(text, s, quotes=quotes):
         return None
     lx = _lex()
-    before, after = lx[0], lx[1]
+    before, after = lx.before, lx.after
     # qualifiers before the number
-    mb = lx[10].search(text, max(0, s - 4), s)
+    mb = lx.before_re.search(text, max(0, s - 4), s)
     if mb is not None:
         w = mb.group()
         if not _word_tail(text, s - len(w), w, raw) and qualifier is None:
             qualifier, qtext = before[w], w
     # qualifiers after the unit; a threshold (1000万元以上重点项目 360个) qualifies the next claim
     threshold = None
-    ma = lx[11].match(text, p)
+    ma = lx.after_re.match(text, p)
     if ma is not None:
         w = ma.group()
         k = after[w]
@@ -393,7 +407,7 @@ def _read_claim(doc, norm, text, m, line_starts, quotes=None) -> Claim | None:
     return c
 
 
-SINGLE_QUALIFIER_WORDS = {"约": "签预合节制公条大隐", "近": "附最接将邻", "上": "", "超": "高", "逾": ""}
+SINGLE_QUALIFIER_WORDS: Final = {"约": "签预合节制公条大隐", "近": "附最接将邻", "上": "", "超": "高", "逾": ""}
 
 
 def _word_tail(text: str, at: int, w: str, raw: str) -> bool:
@@ -431,10 +445,10 @@ def _parse_mixed(s: str) -> tuple[Decimal, int]:
     return parse_chinese(s)
 
 
-QUOTE_PAIRS = (("“", "”"), ("《", "》"), ("‘", "’"), ("「", "」"))
+QUOTE_PAIRS: Final = (("“", "”"), ("《", "》"), ("‘", "’"), ("「", "」"))
 
 
-def _inside_short_quote(text: str, s: int, limit: int = 12, quotes=None) -> bool:
+def _inside_short_quote(text: str, s: int, limit: int = 12, quotes: tuple[tuple[str, str], ...] | None = None) -> bool:
     """A number inside a short quotation or a title (“三个一批”, “12345”, 《…》) is part of a name.
 
     quotes: the pairs whose opening mark the text has at all (all four when not given)."""
@@ -468,7 +482,7 @@ def _is_threshold(text: str, s: int, after: int) -> bool:
 
 def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None:
     lx = _lex()
-    back_refs = lx[9]
+    back_refs = lx.back_refs
     s = c.nstart
     bis = bisect.bisect_right
     c.para = bis(layout.para_starts, s) - 1
@@ -510,7 +524,7 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     ahead = CLAUSE_DELIM_RE.search(text, c.nend, c.nend + CLAUSE_REACH)
     e = min(ahead.start() if ahead else n, c.nend + CLAUSE_REACH)
     c.clause = text[c.clause_start:e]
-    c.subject = subject_of(c.pre, c.post, lx[5], lx[6], lx[7])
+    c.subject = subject_of(c.pre, c.post, lx.strip_left, lx.strip_right, lx.verbs)
     # modality: a target word earlier in the sentence, not cancelled by an actual word after it
     t = bis(layout.target_starts, s - 1) - 1
     while t >= 0 and layout.targets[t][1] > s:
@@ -520,7 +534,7 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
         if a < 0 or layout.actuals[a] < layout.targets[t][1]:
             c.modality = "target"
     tail = c.clause[c.nend - c.clause_start:c.nend - c.clause_start + 12]
-    if any(w in tail for w in lx[8]):
+    if any(w in tail for w in lx.target_after):
         c.modality = "target"
     # time: the last time expression in the sentence before the number, else in the paragraph
     i = bis(layout.time_starts, s - 1) - 1
@@ -556,7 +570,8 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
             c.time = f"{year}年{rest}"
 
 
-def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
+def subject_of(pre: str, post: str, strip_left: re.Pattern[str], strip_right: re.Pattern[str],
+               verbs: tuple[str, ...] = ()) -> str:
     """The subject phrase a claim is about: the clause words before it, else the noun after it."""
     s = pre.replace("“", "").replace("”", "").replace(" ", "")
     if post and PLACE_TIME_ONLY.fullmatch(s):
@@ -576,7 +591,7 @@ def subject_of(pre: str, post: str, strip_left, strip_right, verbs=()) -> str:
     return _cut_at_verb(s)
 
 
-_QUOTED = re.compile(r"“[^”]*”")
+_QUOTED: Final = re.compile(r"“[^”]*”")
 
 
 @lru_cache(maxsize=8)
@@ -597,6 +612,6 @@ def _cut_at_verb(s: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _split_verbs():
+def _split_verbs() -> re.Pattern[str]:
     verbs = sorted(lexicon()["subject_split_verbs"], key=len, reverse=True)
     return re.compile("^.*(?:" + "|".join(map(re.escape, verbs)) + ")")

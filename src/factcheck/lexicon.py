@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def lexicon(path: str | None = None) -> dict:
     return cached_yaml(p)
 
 
-def strip_affixes(s: str, left, right, on_step=None) -> str:
+def strip_affixes(s: str, left: re.Pattern[str], right: re.Pattern[str], on_step=None) -> str:
     """Strip function words from both ends of a phrase (left and right are compiled alternations);
     on_step(s) sees each intermediate form. A phrase made only of such words becomes empty."""
     for _ in range(8):

@@ -12,26 +12,27 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Final
 
 # Full-width forms folded to ASCII (length-preserving). Chinese punctuation (，：；！？（）) is kept.
-_FOLD_SRC = "０１２３４５６７８９．％＋－／～＝＜＞＃＆＊＠" + "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + \
+_FOLD_SRC: Final = "０１２３４５６７８９．％＋－／～＝＜＞＃＆＊＠" + "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + \
     "".join(chr(c) for c in range(0xFF41, 0xFF5B))
-_FOLD_DST = "0123456789.%+-/~=<>#&*@" + "".join(chr(c) for c in range(0x41, 0x5B)) + \
+_FOLD_DST: Final = "0123456789.%+-/~=<>#&*@" + "".join(chr(c) for c in range(0x41, 0x5B)) + \
     "".join(chr(c) for c in range(0x61, 0x7B))
-FOLD = str.maketrans(_FOLD_SRC, _FOLD_DST)
+FOLD: Final = str.maketrans(_FOLD_SRC, _FOLD_DST)
 
-TERMINAL = set("。！？!?；;：:…—")
-CLOSERS = "”’」』）)】》\"' "
-UNIT_START = set("元万亿千百个项家户人名条件次套栋支批座所台辆场处间张份天小年月%‰亩平公吨米倍箱余多")
-NUMERIC_END = set("0123456789.万亿千百十余多")
-MD_BLOCK = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s|<!--)")
-WS_CHARS = " \t\u3000\u00a0\u2002\u2003\u2009\f\v"
-WS_RUN = re.compile("[" + WS_CHARS + "]+")
-_ALNUM = re.compile(r"[0-9A-Za-z]")
+TERMINAL: Final = set("。！？!?；;：:…—")
+CLOSERS: Final = "”’」』）)】》\"' "
+UNIT_START: Final = set("元万亿千百个项家户人名条件次套栋支批座所台辆场处间张份天小年月%‰亩平公吨米倍箱余多")
+NUMERIC_END: Final = set("0123456789.万亿千百十余多")
+MD_BLOCK: Final = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s|<!--)")
+WS_CHARS: Final = " \t\u3000\u00a0\u2002\u2003\u2009\f\v"
+WS_RUN: Final = re.compile("[" + WS_CHARS + "]+")
+_ALNUM: Final = re.compile(r"[0-9A-Za-z]")
 # 1，234: a full-width comma between thousands (opens with the comma, which the engine finds quickly)
-_FULLWIDTH_COMMA_IN_NUMBER = re.compile(r"，(?<=[0-9０-９]，)(?=[0-9０-９]{3}(?![0-9０-９]))")
-_FOLDABLE = re.compile("[" + re.escape(_FOLD_SRC) + "]")
-_FOLD1 = {a: b for a, b in zip(_FOLD_SRC, _FOLD_DST)}
+_FULLWIDTH_COMMA_IN_NUMBER: Final = re.compile(r"，(?<=[0-9０-９]，)(?=[0-9０-９]{3}(?![0-9０-９]))")
+_FOLDABLE: Final = re.compile("[" + re.escape(_FOLD_SRC) + "]")
+_FOLD1: Final = {a: b for a, b in zip(_FOLD_SRC, _FOLD_DST)}
 
 
 def _terminal(line: str) -> bool:
@@ -96,24 +97,8 @@ def normalize(text: str, start: int = 0) -> Normalized:
             full[i] = widths[i] >= 0.8 * file_width
         i = j + 1
 
-    out: list[str] = []
-    starts: list[int] = []
-    origs: list[int] = []
-    strides: list[int] = []
-    length = 0
-
-    def emit(s: str, orig: int, stride: int):
-        nonlocal length
-        if not s:
-            return
-        if stride == 1 and starts and strides[-1] == 1 and origs[-1] + (length - starts[-1]) == orig:
-            pass  # contiguous with the previous copied segment
-        else:
-            starts.append(length)
-            origs.append(orig)
-            strides.append(stride)
-        out.append(s)
-        length += len(s)
+    built = _Builder()
+    out, starts, origs, strides = built.out, built.starts, built.origs, built.strides
 
     # widths and joins are decided on the lines as written; what is copied comes from the folded text
     # (both folds keep every character's offset)
@@ -139,22 +124,22 @@ def normalize(text: str, start: int = 0) -> Normalized:
             split = _numeric_split(p_line, content)
             title = (lead[0] in _DATELINE_FIRST and DATELINE.match(lead)) or (prev == first and _title(p_line, content))
             if title and not split:
-                emit("\n\n", offs[prev] + len(raws[prev]), 0)  # a headline stands alone
+                built.emit("\n\n", offs[prev] + len(raws[prev]), 0)  # a headline stands alone
             elif _join(p_line, content, gap_blank, full[prev], p_md, md, split):
                 a, b = p_line[-1:], lead[:1]
                 if a.isascii() and a.isalpha() and b.isascii() and b.isalpha():
-                    emit(" ", off, 0)
+                    built.emit(" ", off, 0)
             else:
-                emit("\n\n", offs[prev] + len(raws[prev]), 0)
+                built.emit("\n\n", offs[prev] + len(raws[prev]), 0)
         line = folded[off:off + len(content)]
         if (space in line) if space is not None else (spaces and any(ch in line for ch in spaces)):
-            _emit_line(line, off, emit)
+            _emit_line(line, off, built)
         elif line:
-            starts.append(length)  # a line never continues the copied text before it (a newline is dropped)
+            starts.append(built.length)  # a line never continues the copied text before it (a newline is dropped)
             origs.append(off)
             strides.append(1)
             out.append(line)
-            length += len(line)
+            built.length += len(line)
         prev = k
         p_line = content
         p_md = md
@@ -162,8 +147,8 @@ def normalize(text: str, start: int = 0) -> Normalized:
     return Normalized("".join(out), starts, origs, strides, len(text))
 
 
-DATELINE = re.compile(r"(?:本报讯|本报记者|本报通讯员|记者[ \u3000]|通讯员|（记者|\(记者|新华社|据[\u4e00-\u9fff]{2,6}消息)")
-_DATELINE_FIRST = frozenset("本记通（(新据")
+DATELINE: Final = re.compile(r"(?:本报讯|本报记者|本报通讯员|记者[ \u3000]|通讯员|（记者|\(记者|新华社|据[\u4e00-\u9fff]{2,6}消息)")
+_DATELINE_FIRST: Final = frozenset("本记通（(新据")
 
 
 def _title(line: str, nxt: str) -> bool:
@@ -175,7 +160,7 @@ def _title(line: str, nxt: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff0-9%][ \u3000]+[\u4e00-\u9fff]", t)) or bool(DATE_OPENING.match(nxt.lstrip()))
 
 
-DATE_OPENING = re.compile(r"(?:(?:19|20)\d{2}年|\d{1,2}月\d{1,2}日|近日|日前|今年以来|[一二三四五六七八九十]{1,3}月)[^，,。]{0,6}[，,]")
+DATE_OPENING: Final = re.compile(r"(?:(?:19|20)\d{2}年|\d{1,2}月\d{1,2}日|近日|日前|今年以来|[一二三四五六七八九十]{1,3}月)[^，,。]{0,6}[，,]")
 
 
 def _numeric_split(prev: str, nxt: str) -> bool:
@@ -186,7 +171,7 @@ def _numeric_split(prev: str, nxt: str) -> bool:
     return tail in NUMERIC_END and head in UNIT_START and (tail.isdigit() or tail in "万亿")
 
 
-_MD_FIRST = frozenset("#>|-*+<")
+_MD_FIRST: Final = frozenset("#>|-*+<")
 
 
 def _join(prev: str, nxt: str, blank_between: bool, prev_full: bool, prev_md: bool, nxt_md: bool,
@@ -211,14 +196,38 @@ def _fold(text: str) -> str:
     return _FULLWIDTH_COMMA_IN_NUMBER.sub(",", text)
 
 
-def _emit_line(folded: str, off: int, emit) -> None:
+class _Builder:
+    """The normalized text as it is made: its pieces and the segments of the offset map."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.starts: list[int] = []
+        self.origs: list[int] = []
+        self.strides: list[int] = []
+        self.length = 0
+
+    def emit(self, s: str, orig: int, stride: int) -> None:
+        if not s:
+            return
+        starts, strides = self.starts, self.strides
+        if stride == 1 and starts and strides[-1] == 1 and self.origs[-1] + (self.length - starts[-1]) == orig:
+            pass  # contiguous with the previous copied segment
+        else:
+            starts.append(self.length)
+            self.origs.append(orig)
+            strides.append(stride)
+        self.out.append(s)
+        self.length += len(s)
+
+
+def _emit_line(folded: str, off: int, built: _Builder) -> None:
     """Copy one folded line, dropping spaces that are not between two ASCII letters/digits."""
     pos = 0
     for m in WS_RUN.finditer(folded):
         a, b = m.start(), m.end()
         keep = a > 0 and b < len(folded) and _ALNUM.match(folded[a - 1]) and _ALNUM.match(folded[b])
-        emit(folded[pos:a], off + pos, 1)
+        built.emit(folded[pos:a], off + pos, 1)
         if keep:
-            emit(" ", off + a, 1)
+            built.emit(" ", off + a, 1)
         pos = b
-    emit(folded[pos:], off + pos, 1)
+    built.emit(folded[pos:], off + pos, 1)

@@ -4,42 +4,58 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from factcheck.extract import Claim
 from factcheck.lexicon import lexicon, strip_affixes, word_suffix
 
 
-@lru_cache(maxsize=1)
-def _tables():
-    lx = lexicon()
-    syn = {}
-    for group in lx["synonyms"]:
-        for w in group:
-            syn[w] = group[0]
-    syn_re = re.compile("|".join(sorted(map(re.escape, syn), key=len, reverse=True))) if syn else None
-    verbs = sorted(lx["subject_split_verbs"], key=len, reverse=True)
-    verb_re = re.compile("^.*(?:" + "|".join(map(re.escape, verbs)) + ")")
-    strip_left = re.compile("^(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_left"], key=len, reverse=True))) + ")")
-    strip_right = re.compile("(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_right"], key=len, reverse=True))) + ")$")
-    sets = set(lx["set_subjects"])
-    set_lengths = tuple(sorted({len(w) for w in sets if w}, reverse=True))
-    return syn, syn_re, verb_re, strip_left, strip_right, set(lx["generic_subjects"]), sets, set_lengths
+class _Tables:
+    """The lexicon's subject word lists, read once."""
+
+    def __init__(self, lx: dict) -> None:
+        syn: dict[str, str] = {}
+        for group in lx["synonyms"]:
+            for w in group:
+                syn[w] = group[0]
+        self.syn = syn  # a synonym → the first word of its group
+        self.syn_re: re.Pattern[str] | None = \
+            re.compile("|".join(sorted(map(re.escape, syn), key=len, reverse=True))) if syn else None
+        verbs = sorted(lx["subject_split_verbs"], key=len, reverse=True)
+        self.verb_re: re.Pattern[str] = re.compile("^.*(?:" + "|".join(map(re.escape, verbs)) + ")")
+        self.strip_left: re.Pattern[str] = re.compile(
+            "^(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_left"], key=len, reverse=True))) + ")")
+        self.strip_right: re.Pattern[str] = re.compile(
+            "(?:" + "|".join(map(re.escape, sorted(lx["subject_strip_right"], key=len, reverse=True))) + ")$")
+        self.generic: set[str] = set(lx["generic_subjects"])
+        self.sets: set[str] = set(lx["set_subjects"])
+        self.set_lengths: tuple[int, ...] = tuple(sorted({len(w) for w in self.sets if w}, reverse=True))
+
+
+_TABLES: Final[list[_Tables]] = []
+
+
+def _tables() -> _Tables:
+    if not _TABLES:
+        _TABLES.append(_Tables(lexicon()))
+    return _TABLES[0]
 
 
 def _set_tail(subj: str) -> str | None:
     """The longest set word (总投资, 项目 …) the subject ends with."""
     t = _tables()
-    return word_suffix(subj, t[6], t[7]) or None
+    return word_suffix(subj, t.sets, t.set_lengths) or None
 
 
 # a percentage whose subject only says it is a change (比上年增长5.8%) names no fact of its own
-CHANGE_ONLY = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|环比|比上年同期|较上年同期)?(?:增长|下降|提高|增加|减少|降低|上升|回落)?")
-PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:区|县|市)(?=[\u4e00-\u9fff]{2})")
+CHANGE_ONLY: Final = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|环比|比上年同期|较上年同期)?(?:增长|下降|提高|增加|减少|降低|上升|回落)?")
+PLACE: Final = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:区|县|市)(?=[\u4e00-\u9fff]{2})")
 
 
 @lru_cache(maxsize=65536)
 def normalize_subject(s: str, threshold: str | None = None) -> str:
-    syn, syn_re, verb_re, strip_left, strip_right = _tables()[:5]
+    t = _tables()
+    syn, syn_re, verb_re, strip_left, strip_right = t.syn, t.syn_re, t.verb_re, t.strip_left, t.strip_right
     if threshold:
         s = s.replace(threshold, "")
     if syn_re is not None:
@@ -59,12 +75,12 @@ def normalize_subject(s: str, threshold: str | None = None) -> str:
 
 
 def is_generic(s: str) -> bool:
-    return s in _tables()[5]
+    return s in _tables().generic
 
 
 def anchor_of(c: Claim, claims: list[Claim], subj: str = "") -> Claim | None:
     """The count that identifies the set an amount belongs to (项目360个，总投资2380亿元)."""
-    if c.dim == "[count]" or subj not in _tables()[6]:
+    if c.dim == "[count]" or subj not in _tables().sets:
         return None
     prev = [x for x in claims[max(0, c.index - 3): c.index] if x.seg == c.seg and x.dim == "[count]" and not x.in_paren]
     if prev and c.nstart - prev[-1].nend <= 12:

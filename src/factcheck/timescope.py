@@ -4,26 +4,42 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
-YEAR = re.compile(r"((?:19|20)\d{2})年")
+YEAR: Final = re.compile(r"((?:19|20)\d{2})年")
+GOAL_YEAR: Final = re.compile(r"((?:19|20)\d{2})[“\"]?(?:小目标|年度)")
+DATE_YEAR: Final = re.compile(r"((?:19|20)\d{2})")
+ZODIAC: Final = {"龙年": 2024, "兔年": 2023, "蛇年": 2025, "虎年": 2022, "马年": 2026}
+
+
+def _first_line(text: str) -> str:
+    """The first line with more than spaces (without splitting the whole text)."""
+    pos, n = 0, len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = n
+        if not text[pos:end].isspace() and end > pos:
+            return text[pos:end]
+        pos = end + 1
+    return ""
 
 
 def article_time(doc, text: str) -> int | None:
     """The article's own year: front matter date, else the latest year it states (a year spoken of
     as past, 2023年 next to 龙年, still yields the year after it), else None."""
     # a report titled with its year (云溪区2023年国民经济和社会发展统计公报) speaks of that year
-    title = (doc.meta or {}).get("title", "") or next((ln for ln in text.split("\n") if ln.strip()), "")[:80]
+    title = (doc.meta or {}).get("title", "") or _first_line(text)[:80]
     m = YEAR.search(title)
     if m:
         return int(m.group(1))
     date = (doc.meta or {}).get("date", "")
-    m = re.match(r"((?:19|20)\d{2})", date)
+    m = DATE_YEAR.match(date)
     if m:
         return int(m.group(1))
     years = [int(y) for y in YEAR.findall(text)]
-    years += [int(y) for y in re.findall(r"((?:19|20)\d{2})[“\"]?(?:小目标|年度)", text)]
-    zodiac = {"龙年": 2024, "兔年": 2023, "蛇年": 2025, "虎年": 2022, "马年": 2026}
-    z = [y for k, y in zodiac.items() if k in text]
+    years += [int(y) for y in GOAL_YEAR.findall(text)]
+    z = [y for k, y in ZODIAC.items() if k in text]
     cands = years + z
     return max(cands) if cands else None
 

@@ -8,18 +8,21 @@ which would cost a run a tenth of a second of start-up.
 from __future__ import annotations
 
 import hashlib
+from typing import Final
 
 from factcheck import __version__
+from factcheck.extract import Claim
 from factcheck.report.obj import Obj
+from factcheck.rules.engine import Check
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Final = "1.0"
 
 
 def _construct(**fields) -> Obj:
     return Obj(fields)
 
 
-def claim_dict(c) -> dict:
+def claim_dict(c: Claim) -> dict:
     return {"path": c.path, "start": c.start, "end": c.end, "line": c.line, "column": c.column, "text": c.text,
             "value": format(c.value, "f"), "unit": c.unit,
             "value_high": format(c.value_high, "f") if c.value_high is not None else None,
@@ -27,13 +30,13 @@ def claim_dict(c) -> dict:
             "threshold": c.threshold}
 
 
-def fingerprint(chk) -> str:
+def fingerprint(chk: Check) -> str:
     """Stable across edits elsewhere in the article: rule, files and the figures' raw texts and subjects."""
     parts = [chk.rule] + [f"{role}|{c.path}|{c.text.replace(chr(10), '')}|{c.subject}" for role, c in chk.claims]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def check_dict(chk, made: dict | None = None) -> Obj:
+def check_dict(chk: Check, made: dict | None = None) -> Obj:
     """One check of the report; made: the dicts of claims made already, by id."""
     cc = [Obj((made.get(id(c)) if made else None) or claim_dict(c), role=role) for role, c in chk.claims]
     return _construct(

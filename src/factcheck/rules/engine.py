@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 from decimal import Decimal
 
 from factcheck.extract import DEFAULT_APPROX, Claim
@@ -93,7 +93,7 @@ def check_article(rules, art: Article, approx: Decimal = DEFAULT_APPROX) -> list
 
 
 MEMO_KINDS: tuple[str, ...] = ("repeat", "conflict")  # a figure restated in many places: the same comparison many times
-MEMO_SIZE = 4096
+MEMO_SIZE: Final = 4096
 
 
 def _stated(c: Claim) -> tuple:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final
 
-INF = Decimal("Infinity")
+INF: Final = Decimal("Infinity")
 
 
 @dataclass(frozen=True, slots=True)

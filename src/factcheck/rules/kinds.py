@@ -10,14 +10,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
+from typing import Final
 
 from factcheck.extract import Claim, _Layout
 from factcheck.lexicon import lexicon
 
-PCT_UNITS = ("%", "‰")
+PCT_UNITS: Final = ("%", "‰")
 # how many claims back (and ahead) a relation is looked for: relations are local, and a bound keeps a
 # hostile text with thousands of figures linear
-LOOKBACK = 400
+LOOKBACK: Final = 400
 
 
 # a rule's word lists are the same for every article: escaped and joined once (re.compile's own
@@ -28,15 +29,15 @@ def _words(words: tuple[str, ...], longest_first: bool = True) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True) if longest_first else words))
 
 
-EARLIER_WORDS = re.compile(r"由|从|上年|去年|上一年|同期|年初")
-PAST_RATE = re.compile(r"(?:上年|去年|上一年|同期)[^，,。；;]{0,8}率")
-SUBTOTAL = re.compile(r"合计|共计|总计|小计|累计|共$|共计为?$")
-BASIS = re.compile(r"^按[^，,。；;]{0,16}(?:计算|计|统计)$")
-WHOLE_WORDS = re.compile(r"^(?:全部|全体|所有|全市|全县|全区|全省|全)|(?:总量|总数|总额|总和|总体|合计)$")
-INNER_LEAD = re.compile(r"(?:占|完成|完成了|为|达到|相当于)[^，,。；;]{0,12}$")
-BARE_SHARE = re.compile(r"占(?:比)?(?:为|达|达到|约)?$")
-STEP_FROM = re.compile(r"(?:由|从)(?:上年|去年|上一年|年初)?(?:末|底)?的?$")
-SHARE_STEP = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
+EARLIER_WORDS: Final = re.compile(r"由|从|上年|去年|上一年|同期|年初")
+PAST_RATE: Final = re.compile(r"(?:上年|去年|上一年|同期)[^，,。；;]{0,8}率")
+SUBTOTAL: Final = re.compile(r"合计|共计|总计|小计|累计|共$|共计为?$")
+BASIS: Final = re.compile(r"^按[^，,。；;]{0,16}(?:计算|计|统计)$")
+WHOLE_WORDS: Final = re.compile(r"^(?:全部|全体|所有|全市|全县|全区|全省|全)|(?:总量|总数|总额|总和|总体|合计)$")
+INNER_LEAD: Final = re.compile(r"(?:占|完成|完成了|为|达到|相当于)[^，,。；;]{0,12}$")
+BARE_SHARE: Final = re.compile(r"占(?:比)?(?:为|达|达到|约)?$")
+STEP_FROM: Final = re.compile(r"(?:由|从)(?:上年|去年|上一年|年初)?(?:末|底)?的?$")
+SHARE_STEP: Final = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
 
 
 @dataclass
@@ -260,7 +261,7 @@ def _last_segment_of_previous(art: Article, by_sent, s: int) -> list[Claim]:
 
 # ---------------------------------------------------------------- share
 
-TARGET_HEADS = ("目标", "计划", "任务")
+TARGET_HEADS: Final = ("目标", "计划", "任务")
 
 
 def share(rule, art: Article):
@@ -524,7 +525,7 @@ def _names(c: Claim, words: str) -> bool:
     return bool(a) and bool(b) and (a in b or b in a or len(bigrams(a) & bigrams(b)) >= 2)
 
 
-ELLIPTIC = re.compile(r"[，,]?(?:比|较|与|同|而)?(?:上年|去年|上一年|上年同期|去年同期)(?:末|底|同期)?(?:的|为|是|有)?")
+ELLIPTIC: Final = re.compile(r"[，,]?(?:比|较|与|同|而)?(?:上年|去年|上一年|上年同期|去年同期)(?:末|底|同期)?(?:的|为|是|有)?")
 
 
 def _elliptic(x: Claim) -> bool:
@@ -563,9 +564,9 @@ def pp_diff(rule, art: Article):
 
 # ---------------------------------------------------------------- average
 
-BASIS_PHRASE = re.compile(r"按(?:年平均|平均)?([\u4e00-\u9fff]{2,12}?)(?:计算|计)")
-AVG_WORDS = re.compile(r"人次均|平均每[\u4e00-\u9fff]|平均|人均|户均|村均|亩均|校均|每[\u4e00-\u9fff]|[\u4e00-\u9fff]均")
-COUNT_DIMS = ("[count]", "[person]", "[visit]", "[area]")
+BASIS_PHRASE: Final = re.compile(r"按(?:年平均|平均)?([\u4e00-\u9fff]{2,12}?)(?:计算|计)")
+AVG_WORDS: Final = re.compile(r"人次均|平均每[\u4e00-\u9fff]|平均|人均|户均|村均|亩均|校均|每[\u4e00-\u9fff]|[\u4e00-\u9fff]均")
+COUNT_DIMS: Final = ("[count]", "[person]", "[visit]", "[area]")
 
 
 def average(rule, art: Article):
@@ -663,5 +664,5 @@ def repeat(rule, art: Article, keyer):
                     note=f"subject key {readable_key(first, art.claims)}; period {period or 'unknown'}")
 
 
-KINDS = {"breakdown": breakdown, "share": share, "rate": rate, "growth": growth, "pp_diff": pp_diff,
+KINDS: Final = {"breakdown": breakdown, "share": share, "rate": rate, "growth": growth, "pp_diff": pp_diff,
          "average": average}
