@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factcheck import build
-from factcheck.extract import SECTION_YEAR, _candidates, _lex
-from factcheck.fastre import _digit_class, compile_fast, first_class
+from factcheck.extract import SECTION_YEAR, _candidate_pattern, _candidates, _candidates_ascii, _lex
+from factcheck.fastre import _digit_class, ascii_digits, compile_fast, compile_prefixed, first_class
 
 
 def _all(p, text):
@@ -103,6 +103,7 @@ def _claims_with(candidates, monkeypatch, text):
     from factcheck.documents import Document
 
     monkeypatch.setattr(X, "_candidates", lambda: candidates)
+    monkeypatch.setattr(X, "_candidates_ascii", lambda: candidates)
     claims = X.extract(Document("t.txt", text, "utf-8", {}, 0))
     return [(c.start, c.end, c.text, str(c.value), c.unit, c.qualifier, c.threshold, c.subject) for c in claims]
 
@@ -165,3 +166,92 @@ def test_target_words_open_with_their_word(text):
                                                      "(?<!年度)(?<!年度的)计划(?!的)"))
     assert "(?<!年度)(?<!年度的)计划" in plain.pattern
     assert _all(fast, text) == _all(plain, text)
+
+
+# --- literal-first alternatives (compile_prefixed) ---------------------------------------------------
+
+_PREFIXED = {
+    "candidates": (_candidates_ascii(), _candidate_pattern()),
+    "time": (_lex().time_ascii, _plain(_lex().time.pattern)),
+}
+
+
+def test_the_scanning_patterns_are_rewritten_for_ascii_digits():
+    # a pattern that could not be rewritten falls back to the lookahead form, which would be correct
+    # but slower: the two patterns scanned over every article are rewritten
+    for name, (fast, plain) in _PREFIXED.items():
+        assert fast.pattern is None, name  # compiled from the rewritten parse tree
+        assert fast.search("今年3个") is not None
+
+
+@pytest.mark.parametrize("name", sorted(_PREFIXED))
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET + "余多几两零〇十.-—~～(（", max_size=80))
+def test_prefixed_patterns_match_exactly_as_written(name, text):
+    # on a text whose digits are all 0-9 (the texts they are used for), every match, span and group
+    fast, plain = _PREFIXED[name]
+    assert ascii_digits(text)
+    assert _all(fast, text) == _all(re.compile(plain), text)
+
+
+@pytest.mark.parametrize("pattern,texts", [
+    (r"(?:19|20)\d{2}年|今年(?:上半年)?|第?[一二三四]季度|\d{1,2}[-—~至到]\d{1,2}月",
+     ["2023年第一季度 12-3月 今年上半年", "第二季度二季度19991年"]),
+    (r"(?<![\d.])\d++(?:,\d{3})++(?:\.\d++)?(?![\d,])|(?<![\d.])\d++", ["1,234.5 3.4 x9 1.2.3", "12,34,567"]),
+    (r"a??b|c|(?<!x)d+e", ["ab b c aab xde dde"]),
+    (r"a*?b", ["aab b"]),
+])
+def test_rewrites_keep_the_order_of_preference(pattern, texts):
+    fast = compile_prefixed(pattern)
+    assert fast is not None
+    for t in texts:
+        assert _all(fast, t) == _all(re.compile(pattern), t)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"^ab",  # an anchor
+    r"(?=a)ab",  # a lookahead first
+    r"(a)b",  # a capturing group would repeat in every alternative
+    r"a?+b",  # a possessive optional never gives its character back
+    r"[^a]b",  # a negated class
+    r"(?i)ab",
+    r".b",
+])
+def test_patterns_that_are_not_rewritten(pattern):
+    assert compile_prefixed(pattern) is None
+
+
+def test_ascii_digits():
+    assert ascii_digits("2023年，投资12.5亿元") and ascii_digits("")
+    assert not ascii_digits("٣个")  # Arabic-Indic three
+    assert not ascii_digits("１２")  # full width (normalization folds these first)
+    assert not ascii_digits("𝟏")  # beyond the BMP
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="0123456789٠١٢３a一", max_size=20))
+def test_ascii_digits_is_whether_every_digit_is_ascii(text):
+    assert ascii_digits(text) == all(ch in "0123456789" for ch in text if ch.isdecimal())
+
+
+@pytest.mark.skipif(build() == "compiled", reason="patches extract.ascii_digits, which compiled callers bind "
+                    "when they are built; the pure-Python run of the suite tests it")
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet=_NUMERIC_TEXT + "今去年上半季度截至", max_size=100))
+def test_claims_are_the_same_with_the_patterns_as_written(text):
+    # extraction on a text of ASCII digits uses the rewritten patterns; with the patterns as written
+    # (what a text with other digits gets) it reads the same claims
+    import pytest as _pytest
+
+    from factcheck import extract as X
+    from factcheck.documents import Document
+
+    def claims():
+        return [(c.start, c.end, c.text, str(c.value), c.unit, c.qualifier, c.time, c.subject)
+                for c in X.extract(Document("t.txt", text, "utf-8", {}, 0))]
+
+    fast = claims()
+    with _pytest.MonkeyPatch.context() as mp:
+        mp.setattr(X, "ascii_digits", lambda t: False)
+        plain = claims()
+    assert fast == plain

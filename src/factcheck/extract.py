@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Final
 
 from factcheck.documents import Document
-from factcheck.fastre import compile_fast
+from factcheck.fastre import ascii_digits, compile_fast, compile_prefixed
 from factcheck.lexicon import lexicon, strip_affixes, word_suffix
 from factcheck.normalize import Normalized, normalize
 from factcheck.numbers import CN_DIGITS, NumberError, parse_arabic, parse_chinese
@@ -25,8 +25,7 @@ CANDIDATE_ARABIC: Final = r"百分之[零〇一二两三四五六七八九十百
 CANDIDATE: Final = re.compile(CANDIDATE_ARABIC + "|[" + CN_NUM + "]+")
 
 
-@lru_cache(maxsize=1)
-def _candidates(plain: bool = False) -> re.Pattern:
+def _candidate_pattern(plain: bool = False) -> str:
     """Numbers that can start a claim: each is followed by the first character of a unit, 余/多/几, a
     magnitude (万, 亿) or a range sign. Any other number (a date, 第3, a code) cannot become a claim, and
     is passed over by the engine rather than read and turned down one by one.
@@ -38,7 +37,19 @@ def _candidates(plain: bool = False) -> re.Pattern:
         alt if alt.startswith("百分之") else alt + follow for alt in CANDIDATE_ARABIC.split("|"))
     # a run of Chinese numerals is tried once, from its first character, and never backtracked into:
     # a long run (1 MB of 亿) costs linear time
-    return compile_fast(arabic + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++" + follow)
+    return arabic + "|(?<![" + CN_NUM + "])[" + CN_NUM + "]++" + follow
+
+
+@lru_cache(maxsize=2)
+def _candidates(plain: bool = False) -> re.Pattern:
+    return compile_fast(_candidate_pattern(plain))
+
+
+@lru_cache(maxsize=1)
+def _candidates_ascii() -> re.Pattern:
+    """The candidates in a text whose digits are all 0-9: the same matches, found faster
+    (fastre.compile_prefixed)."""
+    return compile_prefixed(_candidate_pattern()) or _candidates()
 
 
 RANGE_SEP: Final = "-~～至到—"
@@ -190,7 +201,9 @@ class _Lexicon:
         self.after: dict[str, str] = dict(after)  # qualifier word after a unit → its kind
         self.target: re.Pattern[str] = compile_fast("|".join(lx["target_words"]))
         self.actual: re.Pattern[str] = compile_fast("|".join(map(re.escape, lx["actual_words"])))
-        self.time: re.Pattern[str] = compile_fast("|".join(f"(?:{p})" for p in lx["time_patterns"]))
+        times = "|".join(f"(?:{p})" for p in lx["time_patterns"])
+        self.time: re.Pattern[str] = compile_fast(times)
+        self.time_ascii: re.Pattern[str] = compile_prefixed(times) or self.time  # digits all 0-9
         strip_left = sorted(lx["subject_strip_left"], key=len, reverse=True)
         strip_right = sorted(lx["subject_strip_right"], key=len, reverse=True)
         self.strip_left: re.Pattern[str] = re.compile("^(?:" + "|".join(map(re.escape, strip_left)) + ")")
@@ -220,7 +233,8 @@ class _Layout:
         self.sent_starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
         self.seg_starts = [0] + [m.end() for m in SEGMENT_END.finditer(text)]
 
-    def prepare(self, text: str) -> None:
+    def prepare(self, text: str, ascii: bool = False) -> None:
+        """ascii: every digit of text is 0-9 (fastre.ascii_digits)."""
         lx = _lex()
         self.reversed = text[::-1]  # the last delimiter before a figure is the first one found in it
         self.opens = _positions(text, "（(")
@@ -228,7 +242,7 @@ class _Layout:
         self.targets = [(m.start(), m.end()) for m in lx.target.finditer(text)]
         self.target_starts = [a for a, _ in self.targets]
         self.actuals = [m.start() for m in lx.actual.finditer(text)]
-        self.times = [(m.start(), m.end(), m.group()) for m in lx.time.finditer(text)]
+        self.times = [(m.start(), m.end(), m.group()) for m in (lx.time_ascii if ascii else lx.time).finditer(text)]
         self.time_starts = [t[0] for t in self.times]
         self.years = [(m.start(), m.group(1)) for m in YEAR_IN_TIME.finditer(text)]
         self.year_starts = [y[0] for y in self.years]
@@ -261,13 +275,14 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
     norm = norm or normalize(doc.text, doc.body_start)
     text = norm.text
     layout = layout or _Layout(text)
-    layout.prepare(text)
+    ascii = ascii_digits(text)
+    layout.prepare(text, ascii)
     line_starts = [0, *itertools.accumulate(len(ln) + 1 for ln in doc.text.split("\n"))][:-1]
     claims: list[Claim] = []
     pending_threshold: str | None = None
     pos = 0
     n = len(text)
-    candidates = _candidates()
+    candidates = _candidates_ascii() if ascii else _candidates()
     quotes = tuple(pair for pair in QUOTE_PAIRS if pair[0] in text)
     while True:
         m = candidates.search(text, pos)

@@ -155,3 +155,126 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern:
         except re.error:  # pragma: no cover - the plain pattern below is always right
             pass
     return re.compile(pattern, flags)
+
+
+# ---------------------------------------------------------------- literal-first alternatives
+#
+# The engine skips ahead fastest for a pattern whose alternatives each open with a literal: it scans the
+# text for their first characters in a tight loop and tries the pattern only there, failing each
+# alternative on its first character. A lookahead (compile_fast) is still tried at every position.
+# compile_prefixed rewrites a pattern into that form: groups and alternatives at the start are
+# distributed ((?:A|B)C → AC|BC), a repeat of one character at the start gives up its first repetition
+# (\d{1,2} → \d\d{0,1}; x? → x|), a lookbehind at the start moves after the first character (it then
+# looks back over that character too), and a class at the start becomes one alternative per character.
+# Each rewrite keeps the matches and their order of preference. A class holding \d becomes 0-9 only:
+# the pattern is then for texts whose digits are all ASCII (ascii_digits tells), which after width
+# folding is nearly every article; other texts use the pattern as written.
+
+_MAX_CLASS = 64  # a class at the start with more characters than this is left as it is
+
+
+def _any_char():
+    return (_P.IN, [(_P.CATEGORY, _P.CATEGORY_SPACE), (_P.CATEGORY, _P.CATEGORY_NOT_SPACE)])
+
+
+def _chars(item) -> list[int]:
+    """The characters a one-character item matches (\\d as 0-9), for the literal alternatives."""
+    op, av = item
+    if op is _P.LITERAL:
+        return [av]
+    if op is not _P.IN:
+        raise _Unknown(str(op))
+    out: list[int] = []
+    for iop, iav in av:
+        if iop is _P.LITERAL:
+            out.append(iav)
+        elif iop is _P.RANGE and iav[1] - iav[0] < _MAX_CLASS:
+            out.extend(range(iav[0], iav[1] + 1))
+        elif iop is _P.CATEGORY and iav is _P.CATEGORY_DIGIT:
+            out.extend(range(0x30, 0x3A))
+        else:  # NEGATE, other categories, wide ranges
+            raise _Unknown(str(iop))
+        if len(out) > _MAX_CLASS:
+            raise _Unknown("class")
+    return list(dict.fromkeys(out))
+
+
+def _one_char(sub) -> bool:
+    return len(sub.data) == 1 and sub.data[0][0] in (_P.LITERAL, _P.IN)
+
+
+def _split(seq: list, depth: int = 0) -> list[tuple[tuple, list]]:
+    """The alternatives of seq as (first one-character item, what must follow it), in their order."""
+    if depth > 8 or not seq:
+        raise _Unknown("depth")
+    op, av = seq[0]
+    rest = list(seq[1:])
+    if op in (_P.LITERAL, _P.IN):
+        return [((op, av), rest)]
+    if op is _P.SUBPATTERN:
+        group, add_flags, del_flags, sub = av
+        if group is not None or add_flags or del_flags:
+            raise _Unknown("group")
+        return _split(list(sub.data) + rest, depth + 1)
+    if op is _P.BRANCH:
+        out = []
+        for alt in av[1]:
+            out += _split(list(alt.data) + rest, depth + 1)
+        return out
+    if op in (_P.MAX_REPEAT, _P.MIN_REPEAT, _P.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        if not _one_char(sub) or hi == 0:
+            raise _Unknown("repeat")
+        item = sub.data[0]
+        again = [] if hi == 1 else [(op, (max(lo - 1, 0), hi if hi is _P.MAXREPEAT else hi - 1, sub))]
+        if lo >= 1:
+            return [(item, again + rest)]
+        if op is _P.POSSESSIVE_REPEAT:
+            raise _Unknown("possessive optional")  # x?+ never gives the character back
+        taken = [(item, again + rest)]
+        skipped = _split(rest, depth + 1)
+        return taken + skipped if op is _P.MAX_REPEAT else skipped + taken
+    if op in (_P.ASSERT, _P.ASSERT_NOT) and av[0] == -1:
+        behind = _P.SubPattern(av[1].state, list(av[1].data) + [_any_char()])
+        lo, hi = behind.getwidth()
+        if lo != hi:
+            raise _Unknown("lookbehind width")
+        moved = (op, (-1, behind))
+        return [(item, [moved] + after) for item, after in _split(rest, depth + 1)]
+    raise _Unknown(str(op))  # AT (anchors), lookaheads, ANY, …
+
+
+def compile_prefixed(pattern: str, flags: int = 0) -> re.Pattern | None:
+    """The pattern as alternatives that each open with a literal (see above), for texts whose digits
+    are all ASCII; None when it cannot be rewritten (then compile_fast serves)."""
+    if _P is None or flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _compiler as _C  # type: ignore[attr-defined]
+
+        parsed = _P.parse(pattern, flags)
+        if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) or parsed.state.groups > 1:
+            return None  # capturing groups would be repeated in the alternatives
+        state = parsed.state
+        alts = []
+        for item, after in _split(list(parsed.data)):
+            for ch in _chars(item):
+                alts.append(_P.SubPattern(state, [(_P.LITERAL, ch)] + after))
+        if not alts:
+            return None
+        return _C.compile(_P.SubPattern(state, [(_P.BRANCH, (None, alts))]), flags)
+    except (_Unknown, re.error, AttributeError, TypeError, ValueError, ImportError, RecursionError):
+        return None
+
+
+_OTHER_DIGITS: list[re.Pattern] = []
+
+
+def ascii_digits(text: str) -> bool:
+    """Whether every decimal digit of text (every character \\d matches) is 0-9."""
+    if not _OTHER_DIGITS:
+        cls = _digit_class()
+        # the digits besides 0-9 (every character beyond the BMP stands in for those there), or \d
+        # itself where the table does not cover this Python's Unicode
+        _OTHER_DIGITS.append(re.compile(r"(?![0-9])\d" if cls == r"\d" else "[" + cls.replace("0-9", "", 1) + "]"))
+    return _OTHER_DIGITS[0].search(text) is None
