@@ -576,10 +576,9 @@ def _two_files(tmp_path):
 def test_internal_error_in_one_article_is_reported_and_the_run_goes_on(tmp_path, monkeypatch, stage, fmt):
     import factcheck.documents as documents
     import factcheck.pipeline as pipeline
-    import factcheck.rules.engine as engine
 
     boom = _two_files(tmp_path)
-    module = {"extract": pipeline, "normalize": pipeline, "check_article": engine, "decode": documents}[stage]
+    module = {"extract": pipeline, "normalize": pipeline, "check_article": pipeline, "decode": documents}[stage]
     real = getattr(module, stage)
     hits = []
 

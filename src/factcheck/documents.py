@@ -89,9 +89,10 @@ def _walk_dir(root: Path, include, exclude):
             return
         for entry in entries:
             path = Path(entry.path)
-            rel = str(path.relative_to(root)) if path.is_relative_to(root) else entry.name
-            if _matches(entry.name, exclude) or _matches(rel, exclude) or _matches(str(path), exclude):
-                continue
+            if exclude:
+                rel = str(path.relative_to(root)) if path.is_relative_to(root) else entry.name
+                if _matches(entry.name, exclude) or _matches(rel, exclude) or _matches(str(path), exclude):
+                    continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -101,7 +102,8 @@ def _walk_dir(root: Path, include, exclude):
                     continue
                 pending.append(path)
             elif _matches(entry.name, include):
-                if _special_file(entry.path):
+                # a regular file is known from the listing; anything else is looked at (_special_file)
+                if not _is_file(entry) and _special_file(entry.path):
                     errors.append(InputError(str(path), "not a regular file (a FIFO, socket or device), skipped"))
                 else:
                     found.append(str(path))
@@ -111,6 +113,13 @@ def _walk_dir(root: Path, include, exclude):
         walk(pending.pop(), pending)
     yield from errors
     yield from sorted(found)
+
+
+def _is_file(entry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _special_file(path: str) -> bool:
@@ -187,7 +196,11 @@ def read_document(path: str) -> Document:
             if st.st_size > MAX_BYTES:
                 raise InputError(path, f"file too large ({st.st_size} bytes; limit {MAX_BYTES})")
             with open(path, "rb") as f:  # read-only: input files are never written
-                data = f.read(MAX_BYTES + 1)
+                # the size stat saw, and one byte to tell whether there is more (a file that grew, a
+                # pipe): a buffer of the limit's size for every file costs more than reading it
+                data = f.read(st.st_size + 1)
+                if len(data) > st.st_size:
+                    data += f.read(MAX_BYTES + 1 - len(data))
         except InputError:
             raise
         except FileNotFoundError:

@@ -15,9 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from factcheck.conflicts import article_facts, article_place
 from factcheck.documents import InputError, iter_inputs, read_document
 from factcheck.extract import DEFAULT_APPROX, Claim, _Layout, extract
 from factcheck.normalize import normalize
+from factcheck.report.build import encode_file
+from factcheck.rules.engine import check_article
+from factcheck.rules.kinds import Article
+from factcheck.timescope import article_time
 
 
 @dataclass
@@ -41,9 +46,6 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
             encode: bool = False) -> FileResult:
     """Read and check one file. encode: also encode its items of the JSON report (report.build.encode_file),
     where the work is spread over the workers."""
-    from factcheck.rules.engine import check_article
-    from factcheck.rules.kinds import Article
-
     try:
         doc = read_document(path)
     except InputError as e:
@@ -56,23 +58,18 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         norm = normalize(doc.text, doc.body_start)
         layout = _Layout(norm.text)
         claims = extract(doc, norm, approx, layout)
-        from factcheck.timescope import article_time
-
         res.article_time = article_time(doc, norm.text)
         art = Article(doc.path, norm.text, layout, claims, doc.meta, year=res.article_time)
         res.claims = claims
         res.checks = check_article(rules, art, approx)
-        from factcheck.conflicts import article_place
-
         res.place = article_place(norm.text)
         conflict_rules = [r for r in rules if r.kind == "conflict"]
         if conflict_rules:
-            from factcheck.conflicts import article_facts
-
             res.facts = article_facts(conflict_rules[0], res)
-        if keep_lines:
+        if keep_lines and not encode:
             # the original lines of the figures a discrepancy shows in its code frame (the HTML report
-            # reads the files again); nothing else of the text is kept once the article is checked
+            # reads the files again; the JSON report, which encode is for, shows none); nothing else of
+            # the text is kept once the article is checked
             wanted: set[int] = set()
             for ch in res.checks:
                 if ch.status != "discrepancy":
@@ -86,8 +83,6 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
             c.clause = c.pre = c.post = ""  # by the report or the cross-article step
             c.extra.clear()
         if encode:
-            from factcheck.report.build import encode_file
-
             encode_file(res)
     except Exception as e:  # an internal error in one article: reported for it, the run goes on
         res.error = _one_line(f"internal error while checking: {type(e).__name__}: {e}")

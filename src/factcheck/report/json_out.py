@@ -47,6 +47,9 @@ def _bytes(x) -> bytes:
     return x if isinstance(x, bytes) else encode_item(x)
 
 
+_BATCH = 1024
+
+
 def render_json(report) -> str:
     return render_json_bytes(report).decode("utf-8")
 
@@ -64,15 +67,11 @@ def render_json_chunks(report):
         v = data[k]
         yield b"  " + _bytes(k) + b": "
         if isinstance(v, list) and v:
-            buf = [b"[\n"]
-            last = len(v) - 1
-            for i, x in enumerate(v):
-                buf.append(b"    " + _bytes(x) + (b",\n" if i < last else b"\n"))
-                if len(buf) >= 512:
-                    yield b"".join(buf)
-                    buf = []
-            buf.append(b"  ]")
-            yield b"".join(buf)
+            yield b"[\n"
+            for at in range(0, len(v), _BATCH):  # one join per batch of items, not one write per item
+                batch = [_bytes(x) for x in v[at:at + _BATCH]]
+                yield b"    " + b",\n    ".join(batch) + (b",\n" if at + _BATCH < len(v) else b"\n")
+            yield b"  ]"
         else:
             yield _bytes(v)
         yield b",\n" if n < len(keys) - 1 else b"\n"

@@ -29,6 +29,29 @@ def _words(words: tuple[str, ...], longest_first: bool = True) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True) if longest_first else words))
 
 
+_COMPILED: Final[dict[str, re.Pattern[str]]] = {}
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    """A pattern made from a rule's parameters, compiled once (a dict lookup; re.compile's own cache
+    checks its arguments each time)."""
+    got = _COMPILED.get(pattern)
+    if got is None:
+        if len(_COMPILED) >= 1024:
+            _COMPILED.clear()
+        got = _COMPILED[pattern] = re.compile(pattern)
+    return got
+
+
+def _rule_patterns(rule, name: str, build):
+    """What a rule's patterns compile to, made once per rule (the rule's parameters do not change)."""
+    cache = rule.__dict__.setdefault("_patterns", {})
+    got = cache.get(name)
+    if got is None:
+        got = cache[name] = build()
+    return got
+
+
 EARLIER_WORDS: Final = re.compile(r"由|从|上年|去年|上一年|同期|年初")
 PAST_RATE: Final = re.compile(r"(?:上年|去年|上一年|同期)[^，,。；;]{0,8}率")
 SUBTOTAL: Final = re.compile(r"合计|共计|总计|小计|累计|共$|共计为?$")
@@ -37,6 +60,7 @@ WHOLE_WORDS: Final = re.compile(r"^(?:全部|全体|所有|全市|全县|全区|
 INNER_LEAD: Final = re.compile(r"(?:占|完成|完成了|为|达到|相当于)[^，,。；;]{0,12}$")
 BARE_SHARE: Final = re.compile(r"占(?:比)?(?:为|达|达到|约)?$")
 STEP_FROM: Final = re.compile(r"(?:由|从)(?:上年|去年|上一年|年初)?(?:末|底)?的?$")
+STEP_TO: Final = re.compile(r"(?:由|从)[^，。]*(?:提高|增加|上升|下降|降低)(?:到|至)?$")
 SHARE_STEP: Final = re.compile(r"(?:提高|上升|增加|提升|下降|降低|回落|扩大|缩小)(?:到|至)$")
 
 
@@ -68,7 +92,7 @@ class Article:
         """Claims listed after 其中 (to the end of its ；-segment, or of the sentence when 其中 opens it)
         and claims of a sentence that lists parts (按…划分): parts of something, never a whole."""
         out: set[int] = set()
-        opener = re.compile(lexicon()["list_openers"])
+        opener = _rx(lexicon()["list_openers"])
         for s, cs in self.sentences.items():
             s0, s1 = self.sentence_bounds(s)
             if opener.match(self.text, s0, s1):
@@ -178,8 +202,9 @@ def _share_listing(art: Article, parts: list[Claim]) -> bool:
 
 def breakdown(rule, art: Article):
     p = rule.p
-    marker_re = re.compile("|".join(f"(?:{m})" for m in p.markers))
-    list_re = re.compile("|".join(f"(?:{m})" for m in p.list_markers)) if p.list_markers else None
+    marker_re, list_re = _rule_patterns(rule, "breakdown", lambda: (
+        re.compile("|".join(f"(?:{m})" for m in p.markers)),
+        re.compile("|".join(f"(?:{m})" for m in p.list_markers)) if p.list_markers else None))
     by_sent = art.sentences
     text = art.text
     sents = sorted(by_sent)
@@ -266,7 +291,7 @@ TARGET_HEADS: Final = ("目标", "计划", "任务")
 
 def share(rule, art: Article):
     p = rule.p
-    pats = [re.compile(x) for x in p.patterns]
+    pats = _rule_patterns(rule, "share", lambda: [re.compile(x) for x in p.patterns])
     claims = art.claims
     step_ref: dict[int, tuple[str, str]] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
     last_whole: dict[int, Claim] = {}  # 教育支出占…的19.8%，卫生健康支出占10.2%: the same whole
@@ -414,10 +439,9 @@ def _find_whole(art: Article, part: Claim, before) -> Claim | None:
 
 def rate(rule, art: Article):
     p = rule.p
-    if p.rate_pattern:
-        rate_re = re.compile(f"(?:{p.rate_pattern})(?:为|达到|达|是|约|了)?$")
-    else:
-        rate_re = re.compile("(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$")
+    rate_re = _rule_patterns(rule, "rate", lambda: re.compile(
+        f"(?:{p.rate_pattern})(?:为|达到|达|是|约|了)?$" if p.rate_pattern else
+        "(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$"))
     claims = art.claims
     step: dict[int, str] = {}  # 网办率由上年的93.6%提高到97.9%: the second figure is the rate now
     for i, c in enumerate(claims):
@@ -480,13 +504,14 @@ def growth(rule, art: Article):
     p = rule.p
     claims = art.claims
     updown = _words(tuple(p.up_words + p.down_words))
-    pct_re = re.compile(f"(?:{updown})了?$")
+    pct_re, own_re = _rule_patterns(rule, "growth", lambda: (
+        re.compile(f"(?:{updown})了?$"), re.compile(f"(?:同比|比上年|较上年|较去年)?(?:{updown})了?$")))
     prev_words = tuple(p.previous_words)
     for i, c in enumerate(claims):
         if not is_pct(c):
             continue
         head = art.text[c.clause_start:c.nstart]
-        if not pct_re.search(head) or re.search(r"(?:由|从)[^，。]*(?:提高|增加|上升|下降|降低)(?:到|至)?$", head):
+        if not pct_re.search(head) or STEP_TO.search(head):
             continue
         down = any(head.rstrip("了").endswith(w) for w in p.down_words)
         sent = [x for x in claims[max(0, i - LOOKBACK):i] if x.sent == c.sent and not is_pct(x)]
@@ -494,8 +519,8 @@ def growth(rule, art: Article):
         def is_prev(x: Claim) -> bool:
             return any(w in x.pre for w in prev_words) or is_back_reference(x)
 
-        current = next((x for x in reversed(sent) if not _is_delta(art, x, updown) and not is_prev(x)), None)
-        own = re.compile(f"(?:同比|比上年|较上年|较去年)?(?:{updown})了?$").sub("", head).strip("，,、 ")
+        current = next((x for x in reversed(sent) if not _is_delta(art, x, pct_re) and not is_prev(x)), None)
+        own = own_re.sub("", head).strip("，,、 ")
         if current is not None and current.nend < c.clause_start and len(own) >= 2 and not _names(current, own):
             # 旅游综合收入增长21%: the clause names what grew, and it is not the figure before it
             yield Group({"pct": c}, unverifiable=f"“{own}” is not stated as a figure in its sentence")
@@ -503,7 +528,7 @@ def growth(rule, art: Article):
         if current is None:
             yield Group({"pct": c}, unverifiable="the figure that grew is not stated in its sentence")
             continue
-        delta = next((x for x in reversed(sent) if _is_delta(art, x, updown) and key(x) == key(current)
+        delta = next((x for x in reversed(sent) if _is_delta(art, x, pct_re) and key(x) == key(current)
                       and x.nstart > current.nstart), None)
         near = [x for x in claims if x.para == c.para and not is_pct(x) and x is not current and x is not delta
                 and key(x) == key(current) and abs(x.sent - c.sent) <= 2]
@@ -533,9 +558,9 @@ def _elliptic(x: Claim) -> bool:
     return bool(ELLIPTIC.fullmatch(x.pre))
 
 
-def _is_delta(art: Article, x: Claim, updown: str) -> bool:
+def _is_delta(art: Article, x: Claim, delta_re: re.Pattern[str]) -> bool:
     head = art.text[x.clause_start:x.nstart]
-    return bool(re.compile(f"(?:{updown})了?$").search(head))
+    return bool(delta_re.search(head))
 
 
 # ---------------------------------------------------------------- percentage points
