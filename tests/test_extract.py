@@ -379,3 +379,26 @@ def test_claims_json_is_deterministic(seeds_dir):
 def test_claims_needs_a_path():
     r = CliRunner().invoke(main, ["claims"])
     assert r.exit_code == 2
+
+
+def test_a_claim_and_a_check_pickle_with_every_field(seeds_dir):
+    # results travel from the workers pickled as tuples of their fields (Claim/Check.__reduce__): a field
+    # added to the class and not to the tuple would be lost on the way
+    import dataclasses
+    import pickle
+
+    from factcheck.extract import Claim
+    from factcheck.pipeline import process
+    from factcheck.rules.engine import Check
+    from factcheck.rules.loader import rules_for_run
+
+    res = process(str(seeds_dir / "000_3e47b0061565aec6.txt"), rules_for_run())
+    assert res.claims and res.checks
+    for cls, obj in ((Claim, res.claims[3]), (Check, res.checks[0])):
+        names = [f.name for f in dataclasses.fields(cls)]
+        assert len(obj.__reduce__()[1]) == len(names), cls
+        back = pickle.loads(pickle.dumps(obj))
+        assert [getattr(back, n) for n in names] == [getattr(obj, n) for n in names], cls
+    again = pickle.loads(pickle.dumps(res))
+    assert [c.text for c in again.claims] == [c.text for c in res.claims]
+    assert again.checks[0].claims[0][1] is again.claims[again.checks[0].claims[0][1].index]  # one object each

@@ -28,6 +28,11 @@ class Check:
     note: str = ""
     details: dict = field(default_factory=dict)
 
+    def __reduce__(self):
+        """Pickled as the tuple of its fields (see Claim.__reduce__)."""
+        return (Check, (self.rule, self.name, self.kind, self.severity, self.status, self.message, self.claims,
+                        self.stated, self.recomputed, self.tolerance, self.miss, self.note, self.details))
+
     @property
     def path(self) -> str:
         return self.claims[0][1].path if self.claims else ""
