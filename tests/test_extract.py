@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck.cli import main
 from factcheck.documents import read_document
@@ -402,3 +404,16 @@ def test_a_claim_and_a_check_pickle_with_every_field(seeds_dir):
     again = pickle.loads(pickle.dumps(res))
     assert [c.text for c in again.claims] == [c.text for c in res.claims]
     assert again.checks[0].claims[0][1] is again.claims[again.checks[0].claims[0][1].index]  # one object each
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="。！？!?；;\n”’」』“a一 ", max_size=60))
+def test_boundaries_in_one_pass_are_those_of_the_patterns(text):
+    # paragraph, sentence and segment starts are found in one scan; they are the ends of the matches of
+    # the three patterns that define them
+    from factcheck.extract import SEGMENT_END, SENTENCE_END, _boundaries
+
+    para = [0] + [m.end() for m in re.finditer(r"\n\n", text)]
+    sent = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
+    seg = [0] + [m.end() for m in SEGMENT_END.finditer(text)]
+    assert _boundaries(text) == (para, sent, seg)

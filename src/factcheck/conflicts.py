@@ -47,9 +47,12 @@ def _place_words():
 
 def same_fact(a: Claim, b: Claim, max_ratio: float) -> bool:
     """Two mentions whose figures differ by more than max_ratio are taken as different facts."""
-    x, y = abs(a.base_value()), abs(b.base_value())
+    return _within(abs(a.base_value()), abs(b.base_value()), _decimal(max_ratio))
+
+
+def _within(x: Decimal, y: Decimal, ratio: Decimal) -> bool:
     lo, hi = min(x, y), max(x, y)
-    return lo > 0 and hi / lo <= _decimal(max_ratio)
+    return lo > 0 and hi / lo <= ratio
 
 
 @lru_cache(maxsize=64)
@@ -57,11 +60,15 @@ def _decimal(x: float) -> Decimal:
     return Decimal(str(x))
 
 
-def article_facts(rule, res) -> list[tuple]:
+Fact = tuple[tuple, int, str | None, bool, str]  # (group key, claim index, period, identified set?, readable key)
+Member = tuple[Claim, str | None, bool, str]  # (claim, period, identified set?, readable key)
+
+
+def article_facts(rule, res) -> list[Fact]:
     """The facts one article states that another may contradict: (group key, claim index, period,
     identified set?, readable key). Computed with the article (in its worker), grouped afterwards."""
     set_props = set(rule.p.set_properties)
-    out = []
+    out: list[Fact] = []
     seen_here: set[tuple] = set()
     for c in res.claims:
         k = fact_key(c, res.claims, rule.p.min_subject_length)
@@ -84,24 +91,35 @@ def article_facts(rule, res) -> list[tuple]:
 
 def find_conflicts(rules, results, approx) -> list[Check]:
     rule = rules[0]
-    groups: dict[tuple, list] = {}
+    groups: dict[tuple, list[Member]] = {}
     for res in results:
-        if res.error or not res.claims:
+        claims: list[Claim] = res.claims
+        if res.error or not claims:
             continue
-        facts = res.facts if res.facts is not None else article_facts(rule, res)
-        for gk, idx, period, is_set, shown in facts:
-            groups.setdefault(gk, []).append((res.claims[idx], period, is_set, shown))
+        facts: list[Fact] = res.facts if res.facts is not None else article_facts(rule, res)
+        for fact in facts:
+            gk = fact[0]
+            member: Member = (claims[fact[1]], fact[2], fact[3], fact[4])
+            got = groups.get(gk)
+            if got is None:
+                groups[gk] = [member]
+            else:
+                got.append(member)
     checks: list[Check] = []
+    ratio = _decimal(rule.p.max_ratio)
     for gk, members in groups.items():
         if len(members) < 2:
             continue
         members.sort(key=lambda m: (m[0].path, m[0].start))  # the same pairs whatever the order of the paths
-        ref, ref_period, is_set, shown = members[0]
-        for c, period, _, _ in members[1:]:
-            if c.path == ref.path or not same_fact(ref, c, rule.p.max_ratio):
+        first: Member = members[0]
+        ref, ref_period, is_set, shown = first[0], first[1], first[2], first[3]
+        ref_size = abs(ref.base_value())
+        note = f"subject key {shown}"
+        for k in range(1, len(members)):
+            c, period = members[k][0], members[k][1]
+            if c.path == ref.path or not _within(ref_size, abs(c.base_value()), ratio):  # same_fact
                 continue
-            chk = evaluate(rule, Group({"first": ref, "second": c}, note=f"subject key {shown}"),
-                           approx)
+            chk = evaluate(rule, Group({"first": ref, "second": c}, note=note), approx)
             if chk is None:
                 continue
             same = ref_period is not None and ref_period == period and ref_period[0].isdigit()

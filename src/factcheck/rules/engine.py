@@ -102,8 +102,10 @@ MEMO_SIZE: Final = 4096
 
 
 def _stated(c: Claim) -> tuple:
-    """Everything of a figure that its check reads: two figures alike in these check alike."""
-    return c.value, c.exp, c.unit, c.info, c.qualifier, c.value_high, c.text
+    """Everything of a figure that its check reads: two figures alike in these check alike. (The unit's
+    fields rather than the UnitInfo: they compare the same, and hash without a call into Python.)"""
+    i = c.info
+    return c.value, c.exp, c.unit, i.unit, i.dim, i.base, i.factor, c.qualifier, c.value_high, c.text
 
 
 def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
