@@ -38,12 +38,22 @@ def fingerprint(chk: Check) -> str:
 
 def check_dict(chk: Check, made: dict | None = None) -> Obj:
     """One check of the report; made: the dicts of claims made already, by id."""
-    cc = [Obj((made.get(id(c)) if made else None) or claim_dict(c), role=role) for role, c in chk.claims]
-    return _construct(
-        rule=chk.rule, name=chk.name, kind=chk.kind, severity=chk.severity, status=chk.status,
-        message=chk.message, stated=chk.stated, recomputed=chk.recomputed, tolerance=chk.tolerance,
-        miss=chk.miss, note=chk.note, details=dict(sorted(chk.details.items())), fingerprint=fingerprint(chk),
-        claims=cc)
+    d = _check_fields(chk, made)
+    d["claims"] = [Obj(x) for x in d["claims"]]
+    return Obj(d)
+
+
+def _check_fields(chk: Check, made: dict | None) -> dict:
+    """A check's report item as plain dicts (what the JSON report encodes)."""
+    cc = []
+    for role, c in chk.claims:
+        x = dict((made.get(id(c)) if made else None) or claim_dict(c))
+        x["role"] = role
+        cc.append(x)
+    return {"rule": chk.rule, "name": chk.name, "kind": chk.kind, "severity": chk.severity, "status": chk.status,
+            "message": chk.message, "stated": chk.stated, "recomputed": chk.recomputed, "tolerance": chk.tolerance,
+            "miss": chk.miss, "note": chk.note, "details": dict(sorted(chk.details.items())),
+            "fingerprint": fingerprint(chk), "claims": cc}
 
 
 def encode_file(res) -> None:
@@ -58,7 +68,7 @@ def encode_file(res) -> None:
         d = made[id(c)] = claim_dict(c)
         out.append(_kept(encode_item(d)))
     res.claims_json = out
-    res.checks_json = [_kept(encode_item(check_dict(chk, made))) for chk in res.checks]
+    res.checks_json = [_kept(encode_item(_check_fields(chk, made))) for chk in res.checks]
 
 
 def _kept(b: bytes) -> bytes:
