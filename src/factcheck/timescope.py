@@ -38,7 +38,8 @@ def article_time(doc, text: str) -> int | None:
     if m:
         return int(m.group(1))
     years = [int(y) for y in YEAR.findall(text)]
-    years += [int(y) for y in GOAL_YEAR.findall(text)]
+    if "年度" in text or "小目标" in text:  # what GOAL_YEAR needs: a quick test before the scan
+        years += [int(y) for y in GOAL_YEAR.findall(text)]
     z = [y for k, y in ZODIAC.items() if k in text]
     cands = years + z
     return max(cands) if cands else None
