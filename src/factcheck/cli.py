@@ -190,22 +190,16 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             text = render_json_chunks(report)  # UTF-8, streamed: a large report is never held as one string
         else:
             text = render(report, fmt, result, use_color, show_ok, rules)
+        from factcheck.atomic import write_atomic
+
         binary = not isinstance(text, str)
         if output:
-            from factcheck.atomic import write_atomic
-
             try:
                 write_atomic(output, text, binary=binary)
             except OSError as e:
                 _fail(f"cannot write {output}: {e}")
-        elif binary:
-            sys.stdout.flush()
-            for chunk in text:
-                sys.stdout.buffer.write(chunk)
-            sys.stdout.buffer.flush()
         else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            write_atomic("-", text, binary=binary)  # standard output
     # every unreadable file is one line on stderr, except when the text report itself is on the terminal
     # that stderr shows (it lists the errors first)
     errors_to_stderr = fmt != "text" or bool(output) or not (sys.stdout.isatty() and sys.stderr.isatty())

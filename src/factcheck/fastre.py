@@ -14,6 +14,7 @@ The matches are the same either way: the lookahead only states what every match 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 try:  # the parser is internal to re; without it, patterns are compiled as they are
     from re import _parser as _P  # type: ignore[attr-defined]
@@ -42,6 +43,7 @@ _DECIMAL_RANGES = (
 DECIMAL_UNICODE = (15, 1, 0)
 
 
+@lru_cache(maxsize=1)
 def _digit_class() -> str:
     import unicodedata
 
@@ -267,14 +269,14 @@ def compile_prefixed(pattern: str, flags: int = 0) -> re.Pattern | None:
         return None
 
 
-_OTHER_DIGITS: list[re.Pattern] = []
+@lru_cache(maxsize=1)
+def _other_digits() -> re.Pattern:
+    """The digits besides 0-9 (every character beyond the BMP stands in for those there), or \\d
+    itself where the table does not cover this Python's Unicode."""
+    cls = _digit_class()
+    return re.compile(r"(?![0-9])\d" if cls == r"\d" else "[" + cls.replace("0-9", "", 1) + "]")
 
 
 def ascii_digits(text: str) -> bool:
     """Whether every decimal digit of text (every character \\d matches) is 0-9."""
-    if not _OTHER_DIGITS:
-        cls = _digit_class()
-        # the digits besides 0-9 (every character beyond the BMP stands in for those there), or \d
-        # itself where the table does not cover this Python's Unicode
-        _OTHER_DIGITS.append(re.compile(r"(?![0-9])\d" if cls == r"\d" else "[" + cls.replace("0-9", "", 1) + "]"))
-    return _OTHER_DIGITS[0].search(text) is None
+    return _other_digits().search(text) is None

@@ -98,7 +98,6 @@ def normalize(text: str, start: int = 0) -> Normalized:
         i = j + 1
 
     built = _Builder()
-    out, starts, origs, strides = built.out, built.starts, built.origs, built.strides
 
     # widths and joins are decided on the lines as written; what is copied comes from the folded text
     # (both folds keep every character's offset)
@@ -135,16 +134,12 @@ def normalize(text: str, start: int = 0) -> Normalized:
         if (space in line) if space is not None else (spaces and any(ch in line for ch in spaces)):
             _emit_line(line, off, built)
         elif line:
-            starts.append(built.length)  # a line never continues the copied text before it (a newline is dropped)
-            origs.append(off)
-            strides.append(1)
-            out.append(line)
-            built.length += len(line)
+            built.copy_line(line, off)
         prev = k
         p_line = content
         p_md = md
         gap_blank = False
-    return Normalized("".join(out), starts, origs, strides, len(text))
+    return Normalized("".join(built.out), built.starts, built.origs, built.strides, len(text))
 
 
 DATELINE: Final = re.compile(r"(?:本报讯|本报记者|本报通讯员|记者[ \u3000]|通讯员|（记者|\(记者|新华社|据[\u4e00-\u9fff]{2,6}消息)")
@@ -218,6 +213,14 @@ class _Builder:
             strides.append(stride)
         self.out.append(s)
         self.length += len(s)
+
+    def copy_line(self, line: str, orig: int) -> None:
+        """A line copied whole: never a continuation of the copied text before it (a newline is dropped)."""
+        self.starts.append(self.length)
+        self.origs.append(orig)
+        self.strides.append(1)
+        self.out.append(line)
+        self.length += len(line)
 
 
 def _emit_line(folded: str, off: int, built: _Builder) -> None:

@@ -32,13 +32,9 @@ class _Tables:
         self.set_lengths: tuple[int, ...] = tuple(sorted({len(w) for w in self.sets if w}, reverse=True))
 
 
-_TABLES: Final[list[_Tables]] = []
-
-
+@lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    if not _TABLES:
-        _TABLES.append(_Tables(lexicon()))
-    return _TABLES[0]
+    return _Tables(lexicon())
 
 
 def _set_tail(subj: str) -> str | None:

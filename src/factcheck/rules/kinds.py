@@ -29,20 +29,6 @@ def _words(words: tuple[str, ...], longest_first: bool = True) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True) if longest_first else words))
 
 
-_COMPILED: Final[dict[str, re.Pattern[str]]] = {}
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    """A pattern made from a rule's parameters, compiled once (a dict lookup; re.compile's own cache
-    checks its arguments each time)."""
-    got = _COMPILED.get(pattern)
-    if got is None:
-        if len(_COMPILED) >= 1024:
-            _COMPILED.clear()
-        got = _COMPILED[pattern] = re.compile(pattern)
-    return got
-
-
 def _rule_patterns(rule, name: str, build):
     """What a rule's patterns compile to, made once per rule (the rule's parameters do not change)."""
     cache = rule.__dict__.setdefault("_patterns", {})
@@ -92,7 +78,7 @@ class Article:
         """Claims listed after 其中 (to the end of its ；-segment, or of the sentence when 其中 opens it)
         and claims of a sentence that lists parts (按…划分): parts of something, never a whole."""
         out: set[int] = set()
-        opener = _rx(lexicon()["list_openers"])
+        opener = re.compile(lexicon()["list_openers"])
         for s, cs in self.sentences.items():
             s0, s1 = self.sentence_bounds(s)
             if opener.match(self.text, s0, s1):
