@@ -14,6 +14,7 @@ from typing import Final
 
 from factcheck.extract import Claim, _Layout
 from factcheck.lexicon import lexicon
+from factcheck.rules.patterns import compile_rule_pattern
 
 PCT_UNITS: Final = ("%", "‰")
 # how many claims back (and ahead) a relation is looked for: relations are local, and a bound keeps a
@@ -189,8 +190,9 @@ def _share_listing(art: Article, parts: list[Claim]) -> bool:
 def breakdown(rule, art: Article):
     p = rule.p
     marker_re, list_re = _rule_patterns(rule, "breakdown", lambda: (
-        re.compile("|".join(f"(?:{m})" for m in p.markers)),
-        re.compile("|".join(f"(?:{m})" for m in p.list_markers)) if p.list_markers else None))
+        compile_rule_pattern(rule, "|".join(f"(?:{m})" for m in p.markers), "params.markers"),
+        compile_rule_pattern(rule, "|".join(f"(?:{m})" for m in p.list_markers), "params.list_markers")
+        if p.list_markers else None))
     by_sent = art.sentences
     text = art.text
     sents = sorted(by_sent)
@@ -277,7 +279,7 @@ TARGET_HEADS: Final = ("目标", "计划", "任务")
 
 def share(rule, art: Article):
     p = rule.p
-    pats = _rule_patterns(rule, "share", lambda: [re.compile(x) for x in p.patterns])
+    pats = _rule_patterns(rule, "share", lambda: [compile_rule_pattern(rule, x, "params.patterns") for x in p.patterns])
     claims = art.claims
     step_ref: dict[int, tuple[str, str]] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
     last_whole: dict[int, Claim] = {}  # 教育支出占…的19.8%，卫生健康支出占10.2%: the same whole
@@ -425,9 +427,9 @@ def _find_whole(art: Article, part: Claim, before) -> Claim | None:
 
 def rate(rule, art: Article):
     p = rule.p
-    rate_re = _rule_patterns(rule, "rate", lambda: re.compile(
+    rate_re = _rule_patterns(rule, "rate", lambda: compile_rule_pattern(rule,
         f"(?:{p.rate_pattern})(?:为|达到|达|是|约|了)?$" if p.rate_pattern else
-        "(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$"))
+        "(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$", "params.rate_pattern"))
     claims = art.claims
     step: dict[int, str] = {}  # 网办率由上年的93.6%提高到97.9%: the second figure is the rate now
     for i, c in enumerate(claims):
