@@ -34,7 +34,73 @@ class DefaultGroup(click.Group):
             args = ["check", *args]
         elif not args:
             args = ["check"]
+        elif len(args) == 1 and args[0] != "check" and os.path.exists(args[0]):
+            # `factcheck rules` with a folder rules/ at hand: the command runs, and says how to check the folder
+            click.echo(f"factcheck: note: `factcheck {args[0]}` runs the command {args[0]!r}; to check the "
+                       f"{'folder' if os.path.isdir(args[0]) else 'file'} {args[0]}, run `factcheck check {args[0]}` "
+                       f"or `factcheck ./{args[0]}`", err=True)
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as e:  # click would make a broken pipe exit 1, as if discrepancies were found
+            from factcheck import runtime
+
+            if runtime.is_broken_pipe(e):
+                raise runtime.StdoutGone() from None
+            raise
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """The command line's process: closed standard streams, Ctrl-C (exit 130), SIGTERM (143), a
+        reader that closes standard output (quiet), and no traceback for an error (unless --debug)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from factcheck import runtime
+
+        runtime.guard_streams()
+        previous = runtime.install_signal_handlers()
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            runtime.message("factcheck: interrupted")
+            code = runtime.EXIT_INTERRUPTED
+        except runtime.Terminated:
+            runtime.message("factcheck: terminated")
+            code = runtime.EXIT_TERMINATED
+        except click.ClickException as e:
+            try:
+                e.show()
+            except OSError:
+                pass
+            code = e.exit_code
+        except runtime.StdoutGone:
+            runtime.silence_stdout()
+            code = runtime.stdout_exit_code()
+        except OSError as e:
+            if runtime.is_broken_pipe(e):
+                runtime.silence_stdout()
+                code = runtime.stdout_exit_code()
+            else:
+                where = f" ({runtime.shown(e.filename)})" if e.filename else ""
+                runtime.message(f"factcheck: error: {e.strerror or e}{where}")
+                code = 2
+        except Exception as e:  # a bug: one line, the traceback with --debug
+            if "--debug" in argv:
+                import traceback
+
+                runtime.message(traceback.format_exc().rstrip())
+            runtime.message(f"factcheck: internal error: {type(e).__name__}: {e}"
+                            + ("" if "--debug" in argv else " (run with --debug for the traceback)"))
+            code = 2
+        finally:
+            runtime.restore_signals(previous)
+        runtime.finish_streams()
+        sys.exit(code)
 
 
 def _split(values) -> tuple[str, ...]:
@@ -52,7 +118,11 @@ def _print_version(ctx, _param, value) -> None:
 
 
 def _fail(msg: str) -> None:
-    click.echo(f"factcheck: error: {msg}", err=True)
+    from factcheck.runtime import message
+
+    from factcheck.display import shown
+
+    message(f"factcheck: error: {shown(msg)}")  # a name or a value in it may hold control characters
     sys.exit(2)
 
 
@@ -106,6 +176,12 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     t_start = time.perf_counter()
     if not paths:
         _fail("no input: give one or more files or folders (or - for standard input); see factcheck --help")
+    from factcheck import runtime
+
+    if not output and runtime.stdout_closed():
+        _fail("standard output is closed: there is nowhere to write the report (give -o FILE)")
+    if paths.count("-") > 1:
+        _fail("- (standard input) is given more than once: it can be read only once")
     from factcheck.config import ConfigError, load_config
 
     try:
@@ -128,16 +204,20 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         _fail(f"--approx-tolerance must be a number from 0 to 1, got {tol!r}")
-    if baseline:  # a bad baseline fails before the run, not after it
+    accepted = None
+    if baseline:  # a bad baseline fails before the run, not after it; it is read once
         from factcheck.suppress import read_baseline
 
         try:
-            read_baseline(baseline)
+            accepted = read_baseline(baseline)
         except (OSError, ValueError) as e:
-            _fail(f"cannot read baseline {baseline}: {getattr(e, 'strerror', None) or e}")
+            _fail(f"cannot read baseline {_shown(baseline)}: {getattr(e, 'strerror', None) or e}")
     if select or ignore or cfg.get("per_file_ignores"):
         select, ignore = _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg)
     rules = _load_rules(rule_dirs, select, ignore)
+    if output or timings or write_baseline:
+        _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline,
+                       [("--output", output), ("--timings", timings), ("--write-baseline", write_baseline)])
     jobs = jobs or (os.cpu_count() or 1)
     # the bar: forced by --progress; by default only on a terminal, for text or a report written to a file
     show_progress = progress if progress is not None else (sys.stderr.isatty() and (fmt == "text" or bool(output)))
@@ -161,12 +241,9 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         try:
             write_baseline_file(checks, write_baseline)
         except OSError as e:
-            _fail(f"cannot write baseline {write_baseline}: {e.strerror or e}")
+            _fail(f"cannot write baseline {_shown(write_baseline)}: {e.strerror or e}")
     if baseline:
-        try:
-            checks, n = apply_baseline(checks, baseline)
-        except (OSError, ValueError) as e:
-            _fail(f"cannot read baseline {baseline}: {e}")
+        checks, n = apply_baseline(checks, baseline, accepted)
         suppressed += n
     from factcheck.report.build import build_report
 
@@ -197,25 +274,31 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             try:
                 write_atomic(output, text, binary=binary)
             except OSError as e:
-                _fail(f"cannot write {output}: {e}")
+                _fail(f"cannot write {_shown(output)}: {e.strerror or e}")
         else:
-            write_atomic("-", text, binary=binary)  # standard output
+            try:
+                write_atomic("-", text, binary=binary)  # standard output
+            except OSError as e:
+                runtime.silence_stdout()  # nothing more goes there, the flush at exit included
+                if not runtime.is_broken_pipe(e):
+                    _fail(f"cannot write the report to standard output: {e.strerror or e}")
+                # the reader went away (`| head`): quietly, and the exit code still follows the findings
     # every unreadable file is one line on stderr, except when the text report itself is on the terminal
     # that stderr shows (it lists the errors first)
     errors_to_stderr = fmt != "text" or bool(output) or not (sys.stdout.isatty() and sys.stderr.isatty())
     for r in result.files:
         if r.internal:
-            msg = f"factcheck: {r.path}: {r.error}"
-            click.echo(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"), err=True)
+            msg = f"factcheck: {_shown(r.path)}: {_shown(r.error)}"
+            runtime.message(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"))
         elif r.error and errors_to_stderr:
-            click.echo(f"factcheck: {r.path}: {r.error}", err=True)
+            runtime.message(f"factcheck: {_shown(r.path)}: {_shown(r.error)}")
     for err in result.input_errors:
         internal = err.internal  # a bug outside any one file (the cross-article checks)
         if internal:
-            click.echo(f"factcheck: {err.path}: {err.reason}"
-                       + ("\n" + internal if debug else " (run with --debug for the traceback)"), err=True)
+            runtime.message(f"factcheck: {_shown(err.path)}: {_shown(err.reason)}"
+                            + ("\n" + internal if debug else " (run with --debug for the traceback)"))
         elif errors_to_stderr:
-            click.echo(f"factcheck: {err.path}: {err.reason}", err=True)
+            runtime.message(f"factcheck: {_shown(err.path)}: {_shown(err.reason)}")
     if timings:
         import json
 
@@ -224,8 +307,31 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         t["total_s"] = round(time.perf_counter() - t_start, 4)
         from factcheck.atomic import write_atomic
 
-        write_atomic(timings, json.dumps(t, indent=2, sort_keys=True) + "\n")
+        try:
+            write_atomic(timings, json.dumps(t, indent=2, sort_keys=True) + "\n")
+        except OSError as e:
+            _fail(f"cannot write timings {_shown(timings)}: {e.strerror or e}")
     sys.exit(exit_code(report, fail_on))
+
+
+def _shown(s) -> str:
+    from factcheck.display import shown
+
+    return shown(str(s))
+
+
+def _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline, targets) -> None:
+    """Refuse, before the run, an output that would replace an input or another output."""
+    from factcheck.atomic import check_outputs
+    from factcheck.documents import InputError, iter_inputs
+    from factcheck.rules.cache import rule_files
+
+    inputs = [x for x in iter_inputs(paths, include, exclude) if not isinstance(x, InputError)]
+    inputs += [str(p) for p in rule_files(rule_dirs)]
+    inputs += [x for x in (cfg_file, baseline) if x]
+    problem = check_outputs([(o, p) for o, p in targets if p], inputs)
+    if problem:
+        _fail(problem)
 
 
 def exit_code(report, fail_on: str) -> int:
