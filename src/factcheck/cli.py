@@ -233,6 +233,9 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     result = run(paths, rules, rule_dirs, select, ignore, include, exclude, jobs, approx,
                  progress=bar.update, settle=True, encode=fmt == "json")
     bar.close()
+    if not result.files and not result.input_errors:
+        _fail(_nothing_to_check(paths, include, exclude))
+    _check_inline_selectors(result, rule_dirs)
     from factcheck.suppress import apply_baseline, apply_inline, write_baseline_file
 
     checks = [c for r in result.files for c in r.checks] + list(result.conflicts)
@@ -269,7 +272,7 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             text = render(report, fmt, result, use_color, show_ok, rules)
         from factcheck.atomic import write_atomic
 
-        binary = not isinstance(text, str)
+        binary = fmt == "json"  # UTF-8 bytes; the other formats are text (a string or its pieces)
         if output:
             try:
                 write_atomic(output, text, binary=binary)
@@ -320,6 +323,35 @@ def _shown(s) -> str:
     return shown(str(s))
 
 
+def _nothing_to_check(paths, include, exclude) -> str:
+    """Why a run found no file to check (a run that checks nothing does not pass)."""
+    from factcheck.documents import DEFAULT_INCLUDE
+
+    globs = ", ".join(include or DEFAULT_INCLUDE)
+    why = f"no file under {', '.join(map(str, paths))} matches --include ({globs})"
+    if exclude:
+        why += f" and is not excluded ({', '.join(exclude)})"
+    return f"nothing to check: {why}"
+
+
+def _check_inline_selectors(result, rule_dirs) -> None:
+    """An inline `<!-- factcheck: ignore X -->` naming no rule is an error of its file, as the same
+    selector in the configuration is (a typo would suppress nothing, silently)."""
+    if not any(r.ignores for r in result.files):
+        return
+    from factcheck.config import normalize_selectors
+    from factcheck.documents import InputError
+
+    all_rules = _load_rules(rule_dirs, (), ())
+    for r in result.files:
+        for _, _, ids, line in r.ignores or ():
+            bad = normalize_selectors(list(ids), all_rules)[1]
+            if bad:
+                result.input_errors.append(InputError(
+                    f"{r.path}:{line}", f"<!-- factcheck: ignore … -->: no rule matches {', '.join(map(repr, bad))} "
+                                        "(`factcheck rules` lists them)"))
+
+
 def _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline, targets) -> None:
     """Refuse, before the run, an output that would replace an input or another output."""
     from factcheck.atomic import check_outputs
@@ -361,7 +393,7 @@ def _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg):
     return tuple(select), tuple(ignore)
 
 
-def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None) -> str:
+def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None):
     if fmt == "json":
         from factcheck.report.json_out import render_json
 
@@ -371,10 +403,11 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None) -> 
 
         return render_github(report)
     if fmt == "sarif":
-        from factcheck.report.sarif import render_sarif
+        from factcheck.report.sarif import render_sarif_chunks
 
-        return render_sarif(report, rules)
+        return render_sarif_chunks(report, rules)  # streamed: a large report is never held as one string
     lines = {r.path: dict(r.lines) for r in result.files}
+    sources = {r.path: r.source for r in result.files if r.source and r.source != "-"}
     # figures of cross-article conflicts are found after each article's text was let go: read their lines
     for chk in result.conflicts:
         if chk.status != "discrepancy":
@@ -387,7 +420,7 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None) -> 
             try:
                 from factcheck.documents import read_document
 
-                text_lines = read_document(c.path).text.split("\n")
+                text_lines = read_document(sources.get(c.path, c.path)).text.split("\n")
             except Exception:
                 continue
             for n in want:
@@ -428,15 +461,20 @@ def claims_cmd(paths, fmt, include, exclude):
         from factcheck.report.terminal import width
 
         head = ["location", "text", "value", "unit", "qualifier", "modality", "time", "subject"]
-        table = [[f"{r['path']}:{r['line']}:{r['column']}", r["text"].replace("\n", "⏎"),
+        table = [[_shown(cell) for cell in (
+                  f"{r['path']}:{r['line']}:{r['column']}", r["text"].replace("\n", "⏎"),
                   r["value"] + (f"-{r['value_high']}" if r["value_high"] else ""), r["unit"], r["qualifier"] or "",
-                  r["modality"], r["time"] or "", r["subject"]] for r in rows]
+                  r["modality"], r["time"] or "", r["subject"])] for r in rows]
         widths = [max([width(h)] + [width(row[i]) for row in table]) for i, h in enumerate(head)]
         for row in [head] + table:
             sys.stdout.write("  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() + "\n")
     errors = result.input_errors + [r for r in result.files if r.error]
+    from factcheck.runtime import message
+
     for e in errors:
-        click.echo(f"factcheck: {e.path}: {getattr(e, 'reason', None) or e.error}", err=True)
+        message(f"factcheck: {_shown(e.path)}: {_shown(getattr(e, 'reason', None) or e.error)}")
+    if not result.files and not result.input_errors:
+        _fail(_nothing_to_check(paths, _split(include), _split(exclude)))
     sys.exit(2 if errors else 0)
 
 
@@ -462,14 +500,14 @@ def rules_cmd(validate_dir, rule_dirs):
 
         problems = check_examples(rules)
         for p in problems:
-            click.echo(f"factcheck: {p}", err=True)
+            click.echo(f"factcheck: {_shown(p)}", err=True)
         if problems:
             sys.exit(2)
         click.echo(f"{len(rules)} rule file{'s' if len(rules) != 1 else ''} valid in {validate_dir}")
         return
     rules = _load_rules(rule_dirs, (), ())
     for r in rules:
-        click.echo(f"{r.id}  {r.name:<24} {r.kind:<10} {r.severity:<8} {r.docs.what.split('. ')[0].strip()[:90]}")
+        click.echo(f"{r.id}  {r.name:<24} {r.kind:<10} {r.severity:<8} {_shown(r.docs.what.split('. ')[0].strip()[:90])}")
 
 
 @main.command("rule")
@@ -495,16 +533,18 @@ def rule_cmd(rule_id, rule_dirs):
         formula = sympy.pretty(to_sympy(r.compiled), use_unicode=True)
     except Exception:
         formula = r.formula
+    from factcheck.display import shown_text
+
     click.echo(f"{r.id} {r.name}  (kind: {r.kind}, severity: {r.severity}, window: {r.window})\n")
-    click.echo(f"What it does\n  {r.docs.what}\n\nWhy it matters\n  {r.docs.why}\n")
-    click.echo(f"Formula\n  {r.formula}\n" + "\n".join("  " + ln for ln in formula.splitlines()) + "\n")
+    click.echo(shown_text(f"What it does\n  {r.docs.what}\n\nWhy it matters\n  {r.docs.why}\n"))
+    click.echo(shown_text(f"Formula\n  {r.formula}\n" + "\n".join("  " + ln for ln in formula.splitlines()) + "\n"))
     click.echo("Example that fails")
     for ex in r.examples.fail:
-        click.echo("  " + ex.replace("\n", "\n  "))
+        click.echo("  " + shown_text(ex).replace("\n", "\n  "))
     click.echo("\nExample that passes")
     for ex in r.examples.pass_:
-        click.echo("  " + ex.replace("\n", "\n  "))
-    click.echo(f"\nSource: {r.path}")
+        click.echo("  " + shown_text(ex).replace("\n", "\n  "))
+    click.echo(f"\nSource: {_shown(r.path)}")
 
 
 @main.command("schema")

@@ -16,6 +16,9 @@ MAX_BYTES = 64 * 1024 * 1024
 # characters is a dump, a minified file or a blob, not copy to check: it is an input error, not minutes
 # of work on text that has no article in it.
 MAX_LINE_CHARS = 1024 * 1024
+# An article states dozens of figures, a long report a few thousand; a file of more is a table or a data
+# dump, and checking it would hold every figure and finding in memory (3 KB each): it is an input error.
+MAX_FIGURES = 100_000
 
 
 @dataclass

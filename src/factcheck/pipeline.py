@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from factcheck.conflicts import article_facts, article_place
 from factcheck.display import display_path
-from factcheck.documents import InputError, iter_inputs, read_document
+from factcheck.documents import MAX_FIGURES, InputError, iter_inputs, read_document
 from factcheck.extract import DEFAULT_APPROX, Claim, _Layout, extract
 from factcheck.normalize import normalize
 from factcheck.numbers import USUAL_PRECISION, decimal_context, precision_for
@@ -67,7 +67,11 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         if doc.path.lower().endswith(MARKDOWN) and "<!--" in doc.text:
             res.ignores = inline_ignores(doc.text, doc.body_start, norm)
         layout = _Layout(norm.text)
-        claims = extract(doc, norm, approx, layout)
+        claims = extract(doc, norm, approx, layout, MAX_FIGURES + 1)
+        if len(claims) > MAX_FIGURES:
+            res.error = (f"more than {MAX_FIGURES} figures: a table or a data dump rather than an article, "
+                         "skipped")
+            return res
         res.article_time = article_time(doc, norm.text)
         art = Article(doc.path, norm.text, layout, claims, doc.meta, year=res.article_time)
         res.claims = claims

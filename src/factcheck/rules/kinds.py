@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Final
 
 from factcheck.extract import Claim, _Layout
@@ -65,19 +65,33 @@ class Article:
         st = self.layout.sent_starts
         return st[s], (st[s + 1] if s + 1 < len(st) else len(self.text))
 
-    @cached_property
+    # worked out once, on first use (explicit fields: functools.cached_property does not cache in the
+    # compiled build, where a native class has no instance __dict__ to keep the value in)
+    _sentences: dict[int, list[Claim]] | None = field(default=None, init=False, repr=False, compare=False)
+    _part_ids: set[int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
     def sentences(self) -> dict[int, list[Claim]]:
-        out: dict[int, list[Claim]] = {}
-        for c in self.claims:
-            out.setdefault(c.sent, []).append(c)
-        return out
+        got = self._sentences
+        if got is None:
+            got = {}
+            for c in self.claims:
+                got.setdefault(c.sent, []).append(c)
+            self._sentences = got
+        return got
 
     year: int | None = None  # the year the article speaks of (timescope.article_time)
 
-    @cached_property
+    @property
     def part_ids(self) -> set[int]:
         """Claims listed after 其中 (to the end of its ；-segment, or of the sentence when 其中 opens it)
         and claims of a sentence that lists parts (按…划分): parts of something, never a whole."""
+        got = self._part_ids
+        if got is None:
+            got = self._part_ids = self._find_part_ids()
+        return got
+
+    def _find_part_ids(self) -> set[int]:
         out: set[int] = set()
         opener = re.compile(lexicon()["list_openers"])
         for s, cs in self.sentences.items():

@@ -203,6 +203,28 @@ def _check_pattern(pat: str) -> None:
         raise ValueError(f"the regex engine refuses it: {e}") from None
 
 
+def _check_duplicate_keys(root, path: str) -> None:
+    """A key given twice in one mapping is an error (YAML would keep the last one silently)."""
+    stack = [root] if root is not None else []
+    seen_nodes: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    line = k.start_mark.line + 1
+                    if k.value in first:
+                        raise RuleError(path, str(k.value), f"given twice (first at line {first[k.value]})", line)
+                    first[k.value] = line
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 MESSAGE_FIELDS = {"arithmetic", "stated", "recomputed", "miss", "relation"}
 
 
@@ -240,6 +262,7 @@ def load_rule_file(path: Path) -> Rule:
         _check_nesting(text, Loader, sp)
         root = yaml.compose(text, Loader=Loader)
         _check_size(root, sp)
+        _check_duplicate_keys(root, sp)
         data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
