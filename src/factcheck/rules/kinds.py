@@ -532,8 +532,10 @@ def growth(rule, art: Article):
             continue
         delta = next((x for x in reversed(sent) if _is_delta(art, x, pct_re) and key(x) == key(current)
                       and x.nstart > current.nstart), None)
-        near = [x for x in claims if x.para == c.para and not is_pct(x) and x is not current and x is not delta
-                and key(x) == key(current) and abs(x.sent - c.sent) <= 2]
+        # the claims of the two sentences either side (in text order), not a scan of the whole article
+        near = [x for s in range(c.sent - 2, c.sent + 3) for x in art.sentences.get(s, ())
+                if x.para == c.para and not is_pct(x) and x is not current and x is not delta
+                and key(x) == key(current)]
         previous = next((x for x in near if is_prev(x) and (subjects_match(x, current) or
                          (x.sent == c.sent or x.sent == c.sent + 1) and _elliptic(x))), None)
         note = "down" if down else "up"
