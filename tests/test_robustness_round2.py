@@ -256,15 +256,17 @@ def test_09_figure_beyond_28_digits_is_checked(work, cache_dir, digits):
 
 
 @pytest.mark.parametrize("text", [
-    "今年收入{a}万元，比上年的{b}万元增长10%。",
-    "全区共有企业{a}家，从业人员{b}人，平均每家企业20人。",
-    "城镇化率由上年的{a}%提高到{b}%，提高了0.5个百分点。",
+    "去年全区地区生产总值481.3亿元。今年实现地区生产总值512.6亿元，同比增长8.5" + "0" * 37 + "1%。",
+    "共有规上企业120家，实现总产值" + "3" * 40 + "亿元，平均每家4亿元。",
+    "占比从45.2" + "0" * 36 + "1%提高到48.7" + "0" * 36 + "1%，提高3.5个百分点。",
 ], ids=["growth", "average", "pp-diff"])
 def test_09_forty_digit_figures_in_other_sentences(work, cache_dir, text):
-    (work / "g.txt").write_text(text.format(a="1" * 40, b="1" * 39 + "2") + "\n", encoding="utf-8")
+    (work / "g.txt").write_text(text + "\n", encoding="utf-8")
     r = fc(["g.txt", "--format", "json"], cache_dir, cwd=work)
     assert r.returncode in (0, 1), err(r)
-    assert json.loads(r.stdout)["errors"] == []
+    report = json.loads(r.stdout)
+    assert report["errors"] == []
+    assert report["summary"]["checks"] >= 1
     no_traceback(r)
 
 
@@ -365,6 +367,9 @@ def test_14_article_sentences_and_parts_are_worked_out_once():
     assert art.sentences is art.sentences
     assert art.part_ids is art.part_ids
     assert sorted(art.sentences) == [0, 1, 2]
+    import functools
+
+    assert not [name for name, v in vars(Article).items() if isinstance(v, functools.cached_property)]
 
 
 def test_15_nested_repetition_in_a_rule_pattern_is_refused(work, tmp_path):
@@ -681,9 +686,10 @@ ESCAPES = "e\x1b]0;pwned\x07\x1b[2J.txt"
 def test_28_file_names_are_never_printed_raw(tmp_path, cache_dir, fmt):
     folder = tmp_path / "n"
     folder.mkdir()
-    for name in (FORGED, ESCAPES, "bad\x1b[2J.txt"):
+    for name in (FORGED, ESCAPES):
         (folder / name).write_text(A, encoding="utf-8")
-    (folder / "bad\x1b[2J.txt").write_bytes(b"\x00\x01binary")  # an error line on stderr names it
+    for name in ("bad\x1b[2J.txt", "y\n::error file=README.md,line=2::forged\n.txt"):
+        (folder / name).write_bytes(b"\x00\x01binary")  # an error line on stderr names it
     r = fc([folder, "--format", fmt], cache_dir)
     assert r.returncode == 2, err(r)
     for stream in (out(r), err(r)):
@@ -756,7 +762,7 @@ def test_32_ctrl_c_exits_130(tmp_path, cache_dir):
 @pytest.mark.parametrize("fail_on, code", [("never", 0), ("error", 1)])
 def test_32_broken_pipe_is_quiet_and_the_exit_code_follows_the_findings(work, cache_dir, fail_on, code):
     (work / "big.txt").write_text(A * 20000, encoding="utf-8")
-    p = subprocess.Popen([sys.executable, "-m", "factcheck", "big.txt", "--fail-on", fail_on], cwd=work,
+    p = subprocess.Popen([sys.executable, "-m", "factcheck", "big.txt", "--fail-on", fail_on, "--format", "json"], cwd=work,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(cache_dir))
     assert p.stdout is not None and p.stderr is not None
     p.stdout.read(100)
@@ -791,7 +797,7 @@ def test_35_unknown_rule_in_an_inline_comment(work, cache_dir):
 
 
 def test_35_a_comment_inside_a_code_fence_suppresses_nothing(work, cache_dir):
-    (work / "f.md").write_text("```\n<!-- factcheck: ignore FC101 -->\n```\n\n" + A, encoding="utf-8")
+    (work / "f.md").write_text("```\n<!-- factcheck: ignore FC101 -->\n```\n" + A, encoding="utf-8")
     r = fc(["f.md"], cache_dir, cwd=work)
     assert r.returncode == 1
     (work / "g.md").write_text("<!-- factcheck: ignore FC101 -->\n" + A, encoding="utf-8")
@@ -875,7 +881,7 @@ def test_43_a_damaged_rule_cache_is_rebuilt(work, tmp_path, damage):
     if damage == "missing-parameter":
         text = text.replace('"markers"', '"markerz"', 1)
     elif damage == "nested":
-        text = text.split("\n", 1)[0] + "\n" + "[" * 100000 + "]" * 100000
+        text = "[" * 100000 + "]" * 100000
     else:
         text = text[: len(text) // 2]
     path.write_text(text, encoding="utf-8")
