@@ -65,11 +65,6 @@ class Article:
         st = self.layout.sent_starts
         return st[s], (st[s + 1] if s + 1 < len(st) else len(self.text))
 
-    # worked out once, on first use (explicit fields: functools.cached_property does not cache in the
-    # compiled build, where a native class has no instance __dict__ to keep the value in)
-    _sentences: dict[int, list[Claim]] | None = field(default=None, init=False, repr=False, compare=False)
-    _part_ids: set[int] | None = field(default=None, init=False, repr=False, compare=False)
-
     @property
     def sentences(self) -> dict[int, list[Claim]]:
         got = self._sentences
@@ -81,6 +76,10 @@ class Article:
         return got
 
     year: int | None = None  # the year the article speaks of (timescope.article_time)
+    # worked out once, on first use (explicit fields: functools.cached_property does not cache in the
+    # compiled build, where a native class has no instance __dict__ to keep the value in)
+    _sentences: dict[int, list[Claim]] | None = field(default=None, repr=False, compare=False)
+    _part_ids: set[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def part_ids(self) -> set[int]:
