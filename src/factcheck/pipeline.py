@@ -62,6 +62,13 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
                           error=_one_line(f"internal error while reading: {type(e).__name__}: {e}"),
                           internal=traceback.format_exc(), source=path)
     res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text), source=path)
+    # the claims, checks and facts made here all live to the file's end: a cycle collection on the way
+    # would walk them all again for nothing (on a long article, passes that grow with it)
+    with collector_paused():
+        return _check(doc, res, rules, approx, keep_lines, encode)
+
+
+def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encode: bool) -> FileResult:
     try:
         norm = normalize(doc.text, doc.body_start)
         if doc.path.lower().endswith(MARKDOWN) and "<!--" in doc.text:
