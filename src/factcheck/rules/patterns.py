@@ -26,7 +26,7 @@ BUDGET_PER_MCHAR_S = 10.0
 CALL_TIMEOUT_S = 30.0  # one call outside a checked file (rule examples)
 
 _deadline = [0.0]  # monotonic time; 0: no file's budget is running
-_current = [""]  # the file whose budget it is
+_seconds = [CALL_TIMEOUT_S]  # the running budget, for the message
 
 
 class PatternTimeout(Exception):
@@ -34,7 +34,7 @@ class PatternTimeout(Exception):
 
     def __init__(self, rule_id: str, key: str, seconds: float):
         where = f"rule {rule_id} ({key})" if key else f"rule {rule_id}"
-        super().__init__(f"{where}: its regular expression ran past its time budget of {seconds:.0f} s on this "
+        super().__init__(f"{where}: its regular expression ran past its time budget of {seconds:.1f} s on this "
                          "file (it backtracks catastrophically); the file is not checked")
         self.rule_id, self.key = rule_id, key
 
@@ -47,12 +47,13 @@ def budget_for(chars: int) -> float:
 def pattern_budget(chars: int):
     """The rule patterns run inside this block share one time budget (sized for a text of chars)."""
     seconds = budget_for(chars)
-    previous = _deadline[0]
+    previous = _deadline[0], _seconds[0]
     _deadline[0] = time.monotonic() + seconds
+    _seconds[0] = seconds
     try:
         yield
     finally:
-        _deadline[0] = previous
+        _deadline[0], _seconds[0] = previous
 
 
 def _timeout() -> float:
@@ -98,7 +99,7 @@ class RulePattern:
 
 
 def _budget_seconds() -> float:
-    return BUDGET_S
+    return _seconds[0] if _deadline[0] else CALL_TIMEOUT_S
 
 
 def _builtin_dir() -> Path:
