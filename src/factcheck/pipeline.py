@@ -204,6 +204,7 @@ def _stop_workers(pool) -> None:
             previous(args)
 
     threading.excepthook = hook
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             proc.kill()
@@ -213,6 +214,17 @@ def _stop_workers(pool) -> None:
         pool.shutdown(wait=False)
     except Exception:
         pass
+    # the pool's manager thread sees its workers gone, fails the pending futures and closes its wake-up
+    # pipe; wait for that, then take it off the exit hook's list, which would write to the closed pipe
+    # ("Exception ignored … Bad file descriptor" at exit)
+    if manager is not None:
+        manager.join(5)
+        if not manager.is_alive():
+            from concurrent.futures import process as futures_process
+
+            wakeups = getattr(futures_process, "_threads_wakeups", None)
+            if wakeups is not None:
+                wakeups.pop(manager, None)
 
 
 def worker_count(jobs: int, files: int) -> int:
