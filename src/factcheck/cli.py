@@ -52,55 +52,15 @@ class DefaultGroup(click.Group):
             raise
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """The command line's process: closed standard streams, Ctrl-C (exit 130), SIGTERM (143), a
-        reader that closes standard output (quiet), and no traceback for an error (unless --debug)."""
+        """The command line's process (runtime.run_command): closed standard streams, Ctrl-C (exit 130),
+        SIGTERM (143), a reader that closes standard output, no traceback unless --debug."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        from factcheck import runtime
+        from factcheck.runtime import run_command
 
-        runtime.guard_streams()
-        previous = runtime.install_signal_handlers()
         argv = list(sys.argv[1:] if args is None else args)
-        try:
-            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-            code = rv if isinstance(rv, int) else 0
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
-        except (click.exceptions.Abort, KeyboardInterrupt):
-            runtime.message("factcheck: interrupted")
-            code = runtime.EXIT_INTERRUPTED
-        except runtime.Terminated:
-            runtime.message("factcheck: terminated")
-            code = runtime.EXIT_TERMINATED
-        except click.ClickException as e:
-            try:
-                e.show()
-            except OSError:
-                pass
-            code = e.exit_code
-        except runtime.StdoutGone:
-            runtime.silence_stdout()
-            code = runtime.stdout_exit_code()
-        except OSError as e:
-            if runtime.is_broken_pipe(e):
-                runtime.silence_stdout()
-                code = runtime.stdout_exit_code()
-            else:
-                where = f" ({runtime.shown(e.filename)})" if e.filename else ""
-                runtime.message(f"factcheck: error: {e.strerror or e}{where}")
-                code = 2
-        except Exception as e:  # a bug: one line, the traceback with --debug
-            if "--debug" in argv:
-                import traceback
-
-                runtime.message(traceback.format_exc().rstrip())
-            runtime.message(f"factcheck: internal error: {type(e).__name__}: {e}"
-                            + ("" if "--debug" in argv else " (run with --debug for the traceback)"))
-            code = 2
-        finally:
-            runtime.restore_signals(previous)
-        runtime.finish_streams()
-        sys.exit(code)
+        run_command(lambda: super(DefaultGroup, self).main(argv, prog_name, complete_var, standalone_mode=False,
+                                                           **extra), argv)
 
 
 def _split(values) -> tuple[str, ...]:
@@ -118,9 +78,8 @@ def _print_version(ctx, _param, value) -> None:
 
 
 def _fail(msg: str) -> None:
-    from factcheck.runtime import message
-
     from factcheck.display import shown
+    from factcheck.runtime import message
 
     message(f"factcheck: error: {shown(msg)}")  # a name or a value in it may hold control characters
     sys.exit(2)

@@ -155,3 +155,53 @@ def shown(s) -> str:
     from factcheck.display import shown as _shown
 
     return _shown(s if isinstance(s, str) else os.fsdecode(s) if isinstance(s, bytes) else str(s))
+
+
+def run_command(call, argv) -> None:
+    """Run a click command line (call: its main in non-standalone mode) as a process: exits with its
+    code, 130 on Ctrl-C, 143 on SIGTERM, quietly when the reader of standard output went away, 2 with
+    one line for an error that is not the command's own (the traceback with --debug in argv)."""
+    import click
+
+    guard_streams()
+    previous = install_signal_handlers()
+    try:
+        rv = call()
+        code = rv if isinstance(rv, int) else 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        message("factcheck: interrupted")
+        code = EXIT_INTERRUPTED
+    except Terminated:
+        message("factcheck: terminated")
+        code = EXIT_TERMINATED
+    except click.ClickException as e:
+        try:
+            e.show()
+        except OSError:
+            pass
+        code = e.exit_code
+    except StdoutGone:
+        silence_stdout()
+        code = stdout_exit_code()
+    except OSError as e:
+        if is_broken_pipe(e):
+            silence_stdout()
+            code = stdout_exit_code()
+        else:
+            where = f" ({shown(e.filename)})" if e.filename else ""
+            message(f"factcheck: error: {e.strerror or e}{where}")
+            code = 2
+    except Exception as e:  # a bug: one line, the traceback with --debug
+        if "--debug" in argv:
+            import traceback
+
+            message(traceback.format_exc().rstrip())
+        message(f"factcheck: internal error: {type(e).__name__}: {e}"
+                + ("" if "--debug" in argv else " (run with --debug for the traceback)"))
+        code = 2
+    finally:
+        restore_signals(previous)
+    finish_streams()
+    sys.exit(code)
