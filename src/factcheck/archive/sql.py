@@ -1,0 +1,73 @@
+"""The statements of `factcheck check --archive`, built with SQLAlchemy Core and compiled per dialect.
+
+Importing SQLAlchemy costs a check about 0.2 s, twice the time the archive may add to it. So the few
+statements the check path runs are built here from the tables in schema.py, compiled once for each
+dialect (SQLite, PostgreSQL with psycopg2) with named bound parameters, and shipped as
+data/archive_sql.json; lookup.py runs them with the driver (sqlite3, psycopg2) directly. A test
+compiles them again and compares; `python -m factcheck.archive.sql` rewrites the file after a change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SQL_FILE = Path(__file__).resolve().parent.parent / "data" / "archive_sql.json"
+
+# what a check reads of an archived fact: enough to make its Claim and to show its article
+LOOKUP_COLUMNS: tuple[str, ...] = (
+    "idx", "start", "end", "line", "col", "text", "value", "value_high", "exp", "unit", "dim", "base", "factor",
+    "qualifier", "qualifier_text", "modality", "time", "subject", "threshold", "noun", "period", "fact_key",
+    "is_set", "shown", "ignore", "path", "title", "date", "source", "extractor")
+
+
+def statements() -> dict:
+    from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, func, or_, select
+
+    from factcheck.archive.schema import articles, claims
+    from factcheck.archive.version import VERSION_TABLE
+
+    a, c = articles.c, claims.c
+    version = Table(VERSION_TABLE, MetaData(), Column("version_num", String(32)))
+    cols = [getattr(a if name in ("path", "title", "date", "source", "extractor") else c, name)
+            for name in LOOKUP_COLUMNS]
+    fact = select(*cols).select_from(claims.join(articles, a.id == c.article_id))
+    n = bindparam("n", type_=Integer)  # with an explicit OFFSET (:skip, 0): SQLite's compiler adds one of its own
+    skip = bindparam("skip", type_=Integer)
+    return {
+        "version": select(version.c.version_num),
+        "archived": select(a.path).where(a.path == bindparam("path")),
+        "same_content": select(a.path).where(a.content_hash == bindparam("h")),
+        "stale": select(func.count()).select_from(articles).where(
+            or_(a.extractor < bindparam("fp"), a.extractor > bindparam("fp"))),
+        "articles": select(func.count()).select_from(articles),
+        # the first statement (smallest path) of a fact in a period, and of a fact in any period
+        "first_in_period": fact.where(c.group_key == bindparam("g"), c.period == bindparam("p"))
+                               .order_by(c.sort_path).limit(n).offset(skip),
+        "first": fact.where(c.group_key == bindparam("g")).order_by(c.sort_path).limit(n).offset(skip),
+    }
+
+
+def compile_all() -> dict:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from factcheck.archive.version import HEAD
+
+    dialects = {"sqlite": sqlite.pysqlite.dialect(paramstyle="named"), "postgresql": postgresql.psycopg2.dialect()}
+    out: dict = {"head": HEAD, "columns": list(LOOKUP_COLUMNS)}
+    for name, dialect in dialects.items():
+        out[name] = {key: str(stmt.compile(dialect=dialect)) for key, stmt in statements().items()}
+    return out
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def load() -> dict:
+    return json.loads(SQL_FILE.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    SQL_FILE.write_text(dumps(compile_all()), encoding="utf-8")
+    print(f"wrote {SQL_FILE}")
