@@ -81,7 +81,17 @@ def test_the_archived_file_is_not_read_again(work, archive_url):
     r = cli("check", SEED_001, "--archive", archive_url, "--no-progress", cwd=work)
     assert r.returncode == 1, r.stderr
     assert "1352亿元 ≠ 1208亿元" in r.stdout
-    assert f"--> {SEED_003}:101:1" in r.stdout
+    assert " 101 | 1208亿元的产业项目97个。" in r.stdout  # the archived line, from the archive
+
+
+def test_a_long_archived_line_is_framed_around_its_figure(work, archive_url):
+    cli("index", SEED_001, "--archive", archive_url, cwd=work)  # its line 33 is a whole paragraph
+    r = cli("check", SEED_003, "--archive", archive_url, "--no-color", cwd=work)
+    assert r.returncode == 1
+    assert "1208亿元 ≠ 1352亿元" in r.stdout
+    frame = r.stdout[r.stdout.index(f"--> {SEED_001}:33:165"):]
+    assert "  33 | …和特色商业发展轴，有效运作产业项目97个、总投资1352亿元，加快构建“北研发—南转化”的重点项目产业带。" in frame
+    assert "^^^^^^^^" in frame.split("\n")[2]
 
 
 def test_incremental_index(work, archive_url):

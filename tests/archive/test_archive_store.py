@@ -56,6 +56,39 @@ def test_migrations_make_the_schema_the_code_describes(archive_url):
             assert set(want) <= set(have)
 
 
+def test_an_archive_of_an_older_schema_is_upgraded_not_misread(work, archive_url):
+    """An archive at version 0001 (no frames; rows of an older factcheck) is upgraded by the next command
+    that opens it; its rows are read as they are, flagged as stale, and `factcheck index` renews them."""
+    from alembic import command
+    from alembic.config import Config
+    from archive_helpers import cli
+    from sqlalchemy import text
+
+    from factcheck.archive.store import MIGRATIONS, open_store
+
+    assert cli("index", "seeds/", "--archive", archive_url, cwd=work).returncode == 0
+    with open_store(parse(archive_url)) as store:  # what factcheck wrote before version 0002
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
+            conn.execute(text("UPDATE factcheck_articles SET extractor = 'format1'"))
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM factcheck_schema_version")).scalar() == "0001"
+    r = cli("check", "seeds/001_5eba1bd811c369dd.txt", "--archive", archive_url, cwd=work)
+    assert r.returncode == 1 and "1352亿元 ≠ 1208亿元" in r.stdout, r.stderr
+    assert "5 archived articles were indexed by another version of factcheck" in r.stderr
+    assert " 101 | 1208亿元" in r.stdout  # no frame kept then: the figure alone, at its column
+    with open_store(parse(archive_url), readonly=True) as store, store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM factcheck_schema_version")).scalar() == "0002"
+        assert store.consistency() == []
+    r = cli("index", "seeds/", "--archive", archive_url, cwd=work)
+    assert "5 articles indexed" in r.stdout and "0 unchanged" in r.stdout
+    r = cli("check", "seeds/001_5eba1bd811c369dd.txt", "--archive", archive_url, cwd=work)
+    assert " 101 | 1208亿元的产业项目97个。" in r.stdout and "another version" not in r.stderr
+
+
 def test_compiled_statements_are_current():
     """data/archive_sql.json is what SQLAlchemy compiles from schema.py now (python -m factcheck.archive.sql)."""
     from factcheck.archive.sql import SQL_FILE, compile_all, dumps

@@ -20,6 +20,7 @@ the driver, sqlite3 or psycopg2.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -250,8 +251,15 @@ def _claim(row: tuple, col: dict):
 
 
 def _frame(lines: dict, c, row: tuple, col: dict) -> None:
-    """The lines a code frame shows for an archived figure: its raw text at its column."""
+    """The lines a code frame shows for an archived figure: the original lines the archive keeps (a long
+    one as a window around the figure, at its offset); an article indexed before the archive kept them
+    shows its figure's raw text at its column."""
     have = lines.setdefault(c.path, {})
+    frame = row[col["frame"]]
+    if frame:
+        for n, offset, text in json.loads(frame):
+            have[n] = " " * offset + text
+        return
     for k, piece in enumerate(c.text.split("\n")):
         at = c.column - 1 if k == 0 else 0
         line = have.get(c.line + k, "")

@@ -20,12 +20,14 @@ from factcheck import __version__
 
 # the version of what a claim row holds and how its keys are made: a change here, in the word lists
 # or in the cross-article rule's parameters makes `factcheck index` read unchanged articles again
-FACTS_FORMAT = "1"
+FACTS_FORMAT = "2"  # 2: facts keep the line(s) of their figure (frame)
 
 CLAIM_COLUMNS: tuple[str, ...] = (
     "idx", "start", "end", "line", "col", "text", "value", "value_high", "exp", "unit", "dim", "base", "factor",
     "qualifier", "qualifier_text", "modality", "time", "subject", "threshold", "metric", "noun", "period",
-    "base_value", "group_key", "fact_key", "is_set", "shown", "sort_path", "ignore")
+    "base_value", "group_key", "fact_key", "is_set", "shown", "sort_path", "ignore", "frame")
+FRAME_LINE = 160  # a longer line is kept as a window around the figure (a code frame shows ±24 characters)
+FRAME_MARGIN = 48
 
 
 @dataclass
@@ -116,6 +118,7 @@ def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
                      place=article_place(norm.text))
     facts = {f[1]: f for f in article_facts(rule, res)} if rule is not None else {}
     ignored = _ignored(doc.path) if facts else []
+    text_lines = doc.text.split("\n") if facts else []
     rows: list[tuple] = []
     for c in claims:
         fact = facts.get(c.index)
@@ -126,11 +129,12 @@ def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
             fact_key: str | None = kj
             sort_path: str | None = doc.path
             ignore = next((sel for a, b, sel in ignored if a <= c.start < b), None)
+            frame: str | None = _frame(c, text_lines)
         else:
             period = claim_period(c, year)
             if period and not period[0].isdigit():
                 period = None
-            group_key = fact_key = sort_path = shown = ignore = None  # type: ignore[assignment]
+            group_key = fact_key = sort_path = shown = ignore = frame = None  # type: ignore[assignment]
             is_set = False
         info = c.info
         rows.append((
@@ -138,9 +142,26 @@ def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
             format(c.value_high, "f") if c.value_high is not None else None, c.exp, c.unit, info.dim, info.base,
             format(info.factor, "f"), c.qualifier, c.qualifier_text, c.modality, c.time, c.subject, c.threshold,
             normalize_subject(c.subject, c.threshold), c.post, period or "", float(c.value * info.factor),
-            group_key, fact_key, bool(is_set) if fact is not None else None, shown, sort_path, ignore))
+            group_key, fact_key, bool(is_set) if fact is not None else None, shown, sort_path, ignore, frame))
     return ArticleRecord(doc.path, digest, _title(doc), doc.meta.get("date"), doc.meta.get("source"), res.place,
                          year, len(doc.text), rows)
+
+
+def _frame(c, lines: list[str]) -> str:
+    """The original line(s) of a figure as JSON [[line number, offset, text], …]: a long line (an unwrapped
+    paragraph) as a window of FRAME_MARGIN characters either side of the figure, at its offset."""
+    out = []
+    pieces = c.text.split("\n")
+    for k, piece in enumerate(pieces):
+        n = c.line + k
+        line = lines[n - 1] if 0 < n <= len(lines) else ""
+        if len(line) <= FRAME_LINE:
+            out.append([n, 0, line])
+            continue
+        a = (c.column - 1) if k == 0 else 0
+        lo, hi = max(0, a - FRAME_MARGIN), min(len(line), a + len(piece) + FRAME_MARGIN)
+        out.append([n, lo, line[lo:hi]])
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def _title(doc) -> str:

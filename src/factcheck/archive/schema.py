@@ -12,7 +12,8 @@ archive can share a PostgreSQL database with other tables.
   time, subject and metric noun, period; a fact (a claim another article can contradict) also has its
   grouping key (whole, and hashed to 64 bits for the index), identified-set flag, readable key and
   its article's path (sort_path: the first statement of a fact is the one with the smallest path, as
-  inside a run).
+  inside a run) and the original line(s) of its figure (frame: a later conflict's code frame shows them
+  without reading the file again).
 
 Paths compare byte-wise on both backends (PostgreSQL: collation "C"), so "the first statement" is
 the same row in SQLite and PostgreSQL.
@@ -83,6 +84,7 @@ claims = Table(
     Column("shown", Text),
     Column("sort_path", PATH),
     Column("ignore", Text),
+    Column("frame", Text),  # a fact's original line(s), JSON [[line, offset, text], …] (since 0002)
 )
 Index("ix_factcheck_claims_article", claims.c.article_id)
 # the first statement of a fact in a period, and of a fact in any period: one index seek each

@@ -18,7 +18,7 @@ SQL_FILE = Path(__file__).resolve().parent.parent / "data" / "archive_sql.json"
 LOOKUP_COLUMNS: tuple[str, ...] = (
     "idx", "start", "end", "line", "col", "text", "value", "value_high", "exp", "unit", "dim", "base", "factor",
     "qualifier", "qualifier_text", "modality", "time", "subject", "threshold", "noun", "period", "fact_key",
-    "is_set", "shown", "ignore", "path", "title", "date", "source", "extractor")
+    "is_set", "shown", "ignore", "frame", "path", "title", "date", "source", "extractor")
 
 
 def statements() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from factcheck.archive import ArchiveError
 
-REVISIONS: tuple[str, ...] = ("0001",)  # every schema version, oldest first (a test checks them against Alembic)
+REVISIONS: tuple[str, ...] = ("0001", "0002")  # every schema version, oldest first (a test checks them against Alembic)
 HEAD = REVISIONS[-1]  # the newest: what this factcheck writes and reads
 VERSION_TABLE = "factcheck_schema_version"
 TABLES = ("factcheck_articles", "factcheck_claims")
