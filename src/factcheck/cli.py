@@ -162,7 +162,9 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
 
     checks = [c for r in result.files for c in r.checks] + list(result.conflicts)
     checks, suppressed = apply_inline(checks, result.files, cfg.get("per_file_ignores", {}), cfg.get("_dir"))
+    t_archive = time.perf_counter()
     archived = None if no_archive else _archive_findings(archive_spec, result, rules, approx, cfg, debug)
+    t_archive = time.perf_counter() - t_archive
     if archived is not None:
         checks += archived.checks
         suppressed += archived.suppressed
@@ -231,6 +233,8 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         import json
 
         t = dict(result.timings)
+        if archived is not None:
+            t["archive_s"] = round(t_archive, 4)
         t["report_s"] = round(time.perf_counter() - t_report, 4)
         t["total_s"] = round(time.perf_counter() - t_start, 4)
         from factcheck.atomic import write_atomic

@@ -177,6 +177,13 @@ def test_archive_from_configuration(work):
     assert r.returncode == 0, r.stdout
 
 
+@pytest.mark.parametrize("value", ["3", '""', "[\"a.sqlite\"]"])
+def test_a_bad_archive_key_names_file_and_key(work, value):
+    (work / "factcheck.toml").write_text(f"archive = {value}\n", encoding="utf-8")
+    r = cli("check", SEED_001, cwd=work)
+    assert r.returncode == 2 and "factcheck.toml: archive: must be an SQLite file path or a postgresql:// URL" in r.stderr
+
+
 def test_bad_archive_arguments_exit_2(work, tmp_path):
     missing = tmp_path / "nowhere.sqlite"
     r = cli("check", SEED_001, "--archive", missing, cwd=work)

@@ -39,7 +39,6 @@ class Findings:
     lines: dict = field(default_factory=dict)  # archived path → {line number: text} for code frames
     warnings: list[str] = field(default_factory=list)
     archive: str = ""  # the archive as shown (password masked)
-    articles: int = 0  # archived articles
 
 
 @lru_cache(maxsize=1)
@@ -158,11 +157,13 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
     from factcheck.conflicts import _decimal, compare_members
     from factcheck.suppress import _file_ignored, _rule_in, ignored_ranges
 
-    out.articles = conn.rows("articles", {})[0][0]
     fp = extractor_fingerprint(rule)
     stale = conn.rows("stale", {"fp": fp})[0][0]
     if stale:
-        out.warnings.append(f"{url.shown}: {stale} archived article{'s were' if stale != 1 else ' was'} indexed by "
+        from factcheck.archive.sql import STALE_CAP
+
+        n_stale = f"{stale} or more" if stale >= STALE_CAP else str(stale)
+        out.warnings.append(f"{url.shown}: {n_stale} archived article{'s were' if stale != 1 else ' was'} indexed by "
                             "another version of factcheck or with other word lists, so their facts may be keyed "
                             "differently: run `factcheck index` on them again")
     files = [r for r in results if not r.error and r.claims and r.facts]

@@ -75,15 +75,15 @@ def conflict_rule(rules):
 
 @lru_cache(maxsize=8)
 def _fingerprint(params_json: str) -> str:
-    from factcheck.lexicon import lexicon
+    from factcheck.lexicon import builtin_rules_dir
     from factcheck.units import TABLE
 
     h = hashlib.sha256(f"{__version__}|{FACTS_FORMAT}|{params_json}|".encode())
-    h.update(json.dumps(lexicon(), ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
-    try:
-        h.update(TABLE.read_bytes())
-    except OSError:
-        pass
+    for f in (builtin_rules_dir() / "lexicon.yaml", TABLE):  # the word lists and the unit table, as files
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            pass
     return h.hexdigest()[:16]
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (Connection, Engine, and_, create_engine, delete, event, 
                         text)
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from factcheck.archive import ArchiveError
 from factcheck.archive.records import CLAIM_COLUMNS, ArticleRecord
@@ -57,9 +57,12 @@ def _sqlite_engine(path: str, readonly: bool) -> Engine:
         con.execute("PRAGMA foreign_keys = ON")
         if readonly:
             con.execute("PRAGMA query_only = ON")
+        else:
+            con.execute("PRAGMA journal_mode = WAL")  # outside a transaction; kept in the file; a no-op once set
         return con
 
-    engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
+    # one connection kept for the store's life (closing the last one checkpoints the WAL, which syncs)
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool, pool_size=1, max_overflow=4)
     begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"  # a writer takes the write lock first: no deadlock
 
     @event.listens_for(engine, "begin")
@@ -72,7 +75,7 @@ def _sqlite_engine(path: str, readonly: bool) -> Engine:
 def _pg_engine(url: ArchiveURL) -> Engine:
     sa_url = URL.create("postgresql+psycopg2", username=url.user, password=url.password, host=url.host,
                         port=url.port, database=url.database, query={k: v for k, v in url.query})
-    return create_engine(sa_url, poolclass=NullPool, hide_parameters=True)
+    return create_engine(sa_url, poolclass=QueuePool, pool_size=1, max_overflow=4, hide_parameters=True)
 
 
 # ---------------------------------------------------------------------------------------------- the store
@@ -117,20 +120,48 @@ class Store:
                     out[p] = (h, x)
         return out
 
+    ARTICLE_FIELDS = ("path", "content_hash", "extractor", "title", "date", "source", "place", "year", "chars",
+                      "n_claims", "n_facts", "indexed_at")
+
+    def _writes(self) -> tuple:
+        """The statements of write(), built with SQLAlchemy Core and compiled once for this archive's
+        dialect: (upsert SQL, its parameter order, delete SQL, insert SQL, its parameter order)."""
+        got = getattr(self, "_compiled_writes", None)
+        if got is None:
+            from sqlalchemy import bindparam
+
+            keys = self.ARTICLE_FIELDS
+            ins = self._insert(articles).values({k: bindparam(k) for k in keys})
+            upsert = ins.on_conflict_do_update(index_elements=[articles.c.path],
+                                               set_={k: ins.excluded[k] for k in keys if k != "path"})
+            upsert = upsert.returning(articles.c.id)
+            dele = delete(claims).where(claims.c.article_id == bindparam("aid"))
+            add = insert(claims).values({k: bindparam(k) for k in ("article_id", *CLAIM_COLUMNS)})
+            d = self.engine.dialect
+            parts = []
+            for stmt in (upsert, dele, add):
+                c = stmt.compile(dialect=d)
+                parts += [str(c), tuple(c.positiontup or ())]
+            got = self._compiled_writes = tuple(parts)
+        return got
+
     def write(self, rec: ArticleRecord, extractor: str) -> None:
         """Store one article in one transaction: its row (inserted or replaced) and all its claims."""
         values = {"path": rec.path, "content_hash": rec.content_hash, "extractor": extractor, "title": rec.title,
                   "date": rec.date, "source": rec.source, "place": rec.place, "year": rec.year, "chars": rec.chars,
                   "n_claims": len(rec.claims), "n_facts": rec.facts,
                   "indexed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        ins = self._insert(articles).values(**values)
-        upsert = ins.on_conflict_do_update(index_elements=[articles.c.path],
-                                           set_={k: ins.excluded[k] for k in values if k != "path"})
-        upsert = upsert.returning(articles.c.id)
+        up_sql, up_order, del_sql, del_order, add_sql, add_order = self._writes()
+        positional = bool(up_order)  # SQLite (qmark): tuples; PostgreSQL (pyformat): mappings
         with self.engine.begin() as conn:
-            aid = conn.execute(upsert).scalar_one()
-            conn.execute(delete(claims).where(claims.c.article_id == aid))
-            if rec.claims:
+            aid = conn.exec_driver_sql(up_sql, tuple(values[k] for k in up_order) if positional else values).scalar_one()
+            conn.exec_driver_sql(del_sql, (aid,) if positional else {"aid": aid})
+            if not rec.claims:
+                return
+            if positional:
+                assert add_order == ("article_id", *CLAIM_COLUMNS)
+                conn.exec_driver_sql(add_sql, [(aid, *row) for row in rec.claims])
+            else:  # SQLAlchemy's executemany, which sends PostgreSQL many rows per statement
                 conn.execute(insert(claims), [dict(zip(CLAIM_COLUMNS, row), article_id=aid) for row in rec.claims])
 
     def prune(self, roots: list[str], keep: set[str]) -> list[str]:
@@ -290,9 +321,6 @@ def _open_sqlite(url: ArchiveURL, create: bool, readonly: bool) -> Store:
     if version != HEAD:
         writer = _sqlite_engine(url.path, readonly=False)
         try:
-            if version is None:
-                with writer.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA journal_mode = WAL")  # kept in the file from now on
             upgrade(writer)
         finally:
             writer.dispose()

@@ -29,8 +29,8 @@ def archived(chk) -> dict | None:
 
 
 def archived_note(a: dict, width: int = 40) -> str:
-    """How a finding names an archived article: `archived: “title”, 2024-05-20`."""
+    """How a finding names an archived article: `archived: 《title》, 2024-05-20`."""
     title = " ".join(str(a.get("title") or "").split())
     if width and len(title) > width:
         title = title[: width - 1] + "…"
-    return "archived: " + (f"“{title}”" if title else "untitled") + ", " + (a.get("date") or "undated")
+    return "archived: " + (f"《{title}》" if title else "untitled") + ", " + (a.get("date") or "undated")
