@@ -119,8 +119,12 @@ def test_compiled_statements_bind_what_the_check_passes():
               "first": {"g", "n", "skip"}, "first_in_period": {"g", "p", "n", "skip"}}
     for key, stmt in statements().items():
         assert set(stmt.compile(dialect=sqlite.dialect(paramstyle="named")).params) == passed[key], key
+    from sqlalchemy.dialects import postgresql
+
+    batch = statements("postgresql")["first_batch"].compile(dialect=postgresql.psycopg2.dialect())
+    assert set(batch.params) == {"gs", "is_", "pgs", "ps", "pis", "n"}
     src = (ROOT / "src" / "factcheck" / "archive" / "lookup.py").read_text(encoding="utf-8")
-    for key in passed:
+    for key in [*passed, "first_batch"]:
         assert f'"{key}"' in src, f"lookup.py does not run {key}"
 
 

@@ -172,37 +172,60 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
     n = 1 + len(mine)
     ratio = _decimal(rule.p.max_ratio)
     col = {name: i for i, name in enumerate(conn.columns)}
-    for res in files:
-        ranges = ignored_ranges(res.path) if res.path.lower().endswith((".md", ".markdown")) else []
-        for gk, idx, period, is_set, shown in res.facts:
-            kj = key_json(gk)
-            g = key_hash(kj)
-            found = [_first(conn.rows("first", {"g": g, "n": n, "skip": 0}), col, mine)]
-            if period:
-                found.append(_first(conn.rows("first_in_period", {"g": g, "p": period, "n": n, "skip": 0}), col, mine))
-            seen: set[str] = set()
-            new = res.claims[idx]
-            for row in found:
-                if row is None:
-                    continue
-                path = row[col["path"]]
-                if path in seen or row[col["fact_key"]] != kj:
-                    continue
-                seen.add(path)
-                old = _claim(row, col)
-                chk = compare_members(rule, (new, period, is_set, shown),
-                                      (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]]),
-                                      approx, ratio)
-                if chk is None:
-                    continue
-                chk.details["archived"] = {"path": path, "title": row[col["title"]], "date": row[col["date"]],
-                                           "source": row[col["source"]], "line": old.line, "column": old.column}
-                if chk.status == "discrepancy" and _suppressed(chk, row[col["ignore"]], new, ranges, per_file_ignores,
-                                                               config_dir, _file_ignored, _rule_in):
-                    out.suppressed += 1
-                    continue
-                out.checks.append(chk)
-                _frame(out.lines, old, row, col)
+    facts = [(res, fact, key_json(fact[0])) for res in files for fact in res.facts]
+    found = _lookups(conn, [(key_hash(kj), fact[2]) for _, fact, kj in facts], n)
+    ranges: dict[str, list] = {}
+    for k, (res, (gk, idx, period, is_set, shown), kj) in enumerate(facts):
+        if res.path not in ranges:
+            ranges[res.path] = ignored_ranges(res.path) if res.path.lower().endswith((".md", ".markdown")) else []
+        seen: set[str] = set()
+        new = res.claims[idx]
+        for rows in found[k]:
+            row = _first(rows, col, mine)
+            if row is None:
+                continue
+            path = row[col["path"]]
+            if path in seen or row[col["fact_key"]] != kj:
+                continue
+            seen.add(path)
+            old = _claim(row, col)
+            chk = compare_members(rule, (new, period, is_set, shown),
+                                  (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]]),
+                                  approx, ratio)
+            if chk is None:
+                continue
+            chk.details["archived"] = {"path": path, "title": row[col["title"]], "date": row[col["date"]],
+                                       "source": row[col["source"]], "line": old.line, "column": old.column}
+            if chk.status == "discrepancy" and _suppressed(chk, row[col["ignore"]], new, ranges[res.path],
+                                                           per_file_ignores, config_dir, _file_ignored, _rule_in):
+                out.suppressed += 1
+                continue
+            out.checks.append(chk)
+            _frame(out.lines, old, row, col)
+
+
+def _lookups(conn: _Conn, keys: list[tuple[int, str | None]], n: int) -> list[list[list[tuple]]]:
+    """For each (grouping key, period): the answers of its lookups, each at most n rows in path order:
+    the fact's first statements, and its first statements in the period when the period is known.
+    PostgreSQL answers all of them in one round trip, SQLite (in the process) one query each."""
+    out: list[list[list[tuple]]] = [[] for _ in keys]
+    if conn.url.backend == "postgresql":
+        if not keys:
+            return out
+        dated = [(k, g, p) for k, (g, p) in enumerate(keys) if p]
+        got: dict[tuple[int, int], list[tuple]] = {}
+        for row in conn.rows("first_batch", {"gs": [g for g, _ in keys], "is_": list(range(len(keys))),
+                                             "pgs": [g for _, g, _ in dated], "ps": [p for _, _, p in dated],
+                                             "pis": [k for k, _, _ in dated], "n": n}):
+            got.setdefault((row[0], row[1]), []).append(row[2:])  # in path order within each lookup
+        for k in range(len(keys)):
+            out[k] = [got.get((0, k), []), got.get((1, k), [])]
+        return out
+    for k, (g, p) in enumerate(keys):
+        out[k].append(conn.rows("first", {"g": g, "n": n, "skip": 0}))
+        if p:
+            out[k].append(conn.rows("first_in_period", {"g": g, "p": p, "n": n, "skip": 0}))
+    return out
 
 
 def _versions_of(conn: _Conn, paths: set[str]) -> set[str]:
