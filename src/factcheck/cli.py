@@ -724,7 +724,7 @@ def archive_show_cmd(path, archive_url, fmt, config_path, debug):
     from factcheck.archive.views import as_json, show_text
 
     spec, store = _reading(archive_url, config_path, debug)
-    key = str(__import__("pathlib").Path(path)) if path not in ("", "-") else path
+    key = os.path.normpath(path)  # as the index stored it: seeds/x.txt for ./seeds/x.txt
     d = _query(store, spec, debug, lambda: store.show(key))
     if d is None:
         _fail(f"{path}: not in the archive {store.url.shown}")

@@ -31,8 +31,7 @@ class IndexResult:
     internal: list[tuple[str, str]] = field(default_factory=list)  # (path, traceback)
 
 
-def plan(files: list[str], known: dict[str, tuple[str, str]], fingerprint: str,
-         errors: list[tuple[str, str]]) -> tuple[list[str], int]:
+def plan(files: list[str], known: dict[str, tuple[str, str]], fingerprint: str) -> tuple[list[str], int]:
     """The files to read (new, changed, or extracted by another factcheck) and how many are unchanged."""
     todo, unchanged = [], 0
     for f in files:
@@ -115,7 +114,7 @@ def index(store, files: list[str], rules, rule_dirs=(), approx: Decimal = Decima
     out = IndexResult(listed=len(files))
     rule = conflict_rule(rules)
     fingerprint = extractor_fingerprint(rule)
-    todo, out.unchanged = plan(files, store.known(files), fingerprint, out.errors)
+    todo, out.unchanged = plan(files, store.known(files), fingerprint)
     if on_plan is not None:
         on_plan(len(todo))
     for rec in records(todo, rule, rule_dirs, approx, jobs):

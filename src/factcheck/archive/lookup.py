@@ -155,7 +155,7 @@ def check_against_archive(value: str, results, rules, approx: Decimal, base_dir:
 def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: Findings, per_file_ignores: dict,
              config_dir: str | None) -> None:
     from factcheck.conflicts import _decimal, compare_members
-    from factcheck.suppress import _file_ignored, _rule_in, ignored_ranges
+    from factcheck.suppress import ignored_ranges
 
     fp = extractor_fingerprint(rule)
     stale = conn.rows("stale", {"fp": fp})[0][0]
@@ -197,7 +197,7 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
             chk.details["archived"] = {"path": path, "title": row[col["title"]], "date": row[col["date"]],
                                        "source": row[col["source"]], "line": old.line, "column": old.column}
             if chk.status == "discrepancy" and _suppressed(chk, row[col["ignore"]], new, ranges[res.path],
-                                                           per_file_ignores, config_dir, _file_ignored, _rule_in):
+                                                           per_file_ignores, config_dir):
                 out.suppressed += 1
                 continue
             out.checks.append(chk)
@@ -250,8 +250,11 @@ def _first(rows: list[tuple], col: dict, mine: set[str]) -> tuple | None:
     return next((r for r in rows if r[col["path"]] not in mine), None)
 
 
-def _suppressed(chk, ignore: str | None, new, ranges, per_file_ignores: dict, config_dir: str | None,
-                file_ignored, rule_in) -> bool:
+def _suppressed(chk, ignore: str | None, new, ranges, per_file_ignores: dict, config_dir: str | None) -> bool:
+    """A discrepancy that an inline ignore comment (in the archived article or the checked one) or the
+    configuration's per-file ignores accept, as they would inside one run."""
+    from factcheck.suppress import _file_ignored as file_ignored, _rule_in as rule_in
+
     if ignore and rule_in(chk, set(ignore.split()) - {"ALL"}):
         return True  # an inline ignore comment in the archived article
     if any(a <= new.start < b and rule_in(chk, ids) for a, b, ids in ranges):

@@ -26,6 +26,9 @@ from sqlalchemy import (BigInteger, Boolean, Column, Float, ForeignKey, Index, I
 
 from factcheck.archive.version import HEAD, VERSION_TABLE  # noqa: F401 - the schema this file describes
 
+# Alembic's own table of the schema version (kept apart from metadata: Alembic makes it)
+version_table = Table(VERSION_TABLE, MetaData(), Column("version_num", String(32), nullable=False))
+
 ID = BigInteger().with_variant(Integer(), "sqlite")  # an SQLite INTEGER PRIMARY KEY is the rowid
 PATH = Text().with_variant(Text(collation="C"), "postgresql")
 

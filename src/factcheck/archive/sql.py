@@ -22,13 +22,11 @@ LOOKUP_COLUMNS: tuple[str, ...] = (
 
 
 def statements(dialect: str = "sqlite") -> dict:
-    from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, func, select
+    from sqlalchemy import Integer, bindparam, select
 
-    from factcheck.archive.schema import articles, claims
-    from factcheck.archive.version import VERSION_TABLE
+    from factcheck.archive.schema import articles, claims, version_table as version
 
     a, c = articles.c, claims.c
-    version = Table(VERSION_TABLE, MetaData(), Column("version_num", String(32)))
     cols = [getattr(a if name in ("path", "title", "date", "source", "extractor") else c, name)
             for name in LOOKUP_COLUMNS]
     fact = select(*cols).select_from(claims.join(articles, a.id == c.article_id))

@@ -20,17 +20,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (Connection, Engine, and_, create_engine, delete, event, func, insert, or_, select,
-                        text)
+from sqlalchemy import (Connection, Engine, and_, create_engine, delete, event, func, insert, inspect, or_, select,
+                        true)
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.pool import NullPool, QueuePool
+from sqlalchemy.pool import QueuePool
 
 from factcheck.archive import ArchiveError
 from factcheck.archive.records import CLAIM_COLUMNS, ArticleRecord
-from factcheck.archive.schema import articles, claims
+from factcheck.archive.schema import articles, claims, version_table
 from factcheck.archive.sqlitefile import BUSY_TIMEOUT_S, sqlite_state
-from factcheck.archive.url import ArchiveURL, PG_SCHEMES
+from factcheck.archive.url import ArchiveURL
 from factcheck.archive.version import HEAD, TABLES, VERSION_TABLE, known_version
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -206,7 +206,7 @@ class Store:
             if extractor is not None:
                 stale = conn.execute(select(func.count()).where(
                     or_(a.extractor < extractor, a.extractor > extractor))).scalar() or 0
-            version = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+            version = conn.execute(select(version_table.c.version_num)).scalar()
             size = self._size(conn)
         return {"archive": self.url.shown, "backend": self.backend, "schema_version": version,
                 "articles": n_articles, "claims": int(n_claims), "facts": int(n_facts), "fact_groups": groups or 0,
@@ -219,8 +219,8 @@ class Store:
         if self.backend == "sqlite":
             path = self.url.path
             return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
-        return conn.execute(text("SELECT pg_total_relation_size('factcheck_articles') + "
-                                 "pg_total_relation_size('factcheck_claims')")).scalar()
+        size = func.pg_total_relation_size
+        return conn.execute(select(size(articles.name) + size(claims.name))).scalar()
 
     def search(self, words: list[str], place: str | None = None, period: str | None = None, unit: str | None = None,
                low: float | None = None, high: float | None = None, facts_only: bool = False,
@@ -247,7 +247,7 @@ class Store:
         q = (select(a.path, a.title, a.date, a.source, a.place, c.line, c.col, c.text, c.value, c.value_high,
                     c.unit, c.qualifier, c.modality, c.period, c.subject, c.metric, c.shown, c.group_key, c.is_set)
              .select_from(claims.join(articles, a.id == c.article_id))
-             .where(and_(*cond) if cond else text("1 = 1"))
+             .where(and_(true(), *cond))
              .order_by(func.coalesce(c.shown, c.metric), c.period, a.date, a.path, c.start)
              .limit(limit + 1))
         with self.engine.connect() as conn:
@@ -331,11 +331,8 @@ def _open_pg(url: ArchiveURL, create: bool, readonly: bool) -> Store:
     engine = _pg_engine(url)
     try:
         with engine.connect() as conn:
-            found = {r[0] for r in conn.execute(text(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-                "AND table_name IN (:a, :b, :c)"), {"a": TABLES[0], "b": TABLES[1], "c": VERSION_TABLE})}
-            version = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() \
-                if VERSION_TABLE in found else None
+            found = set(inspect(conn).get_table_names()) & {*TABLES, VERSION_TABLE}
+            version = conn.execute(select(version_table.c.version_num)).scalar() if VERSION_TABLE in found else None
     except (SQLAlchemyError, DBAPIError) as e:
         engine.dispose()
         raise db_error(url, e, "cannot open the archive") from None
@@ -370,7 +367,3 @@ def upgrade(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
-
-def is_url(value: str) -> bool:
-    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
-    return scheme in PG_SCHEMES or scheme == "sqlite"
