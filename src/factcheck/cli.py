@@ -126,9 +126,13 @@ def _load_rules(rule_dirs, select, ignore):
 @click.option("--color/--no-color", default=None, help="Colour the terminal output (default: when a terminal).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
 @click.option("--timings", type=click.Path(dir_okay=False), help="Write stage timings as JSON to FILE.")
+@click.option("--archive", "archive_url", envvar="FACTCHECK_ARCHIVE",
+              help="Also compare with the articles in this claim archive (an SQLite file or postgresql://…).")
+@click.option("--no-archive", is_flag=True, help="Do not use the archive the configuration names.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, fail_on, show_ok, jobs,
-              approx_tolerance, config_path, baseline, write_baseline, color, progress, timings, debug):
+              approx_tolerance, config_path, baseline, write_baseline, color, progress, timings, archive_url,
+              no_archive, debug):
     """Check PATHS (files, folders, or - for standard input) and report discrepancies."""
     import time
 
@@ -174,6 +178,7 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     if select or ignore or cfg.get("per_file_ignores"):
         select, ignore = _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg)
     rules = _load_rules(rule_dirs, select, ignore)
+    archive_spec = None if no_archive else _archive_spec(archive_url, cfg, default=None)
     if output or timings or write_baseline:
         _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline,
                        [("--output", output), ("--timings", timings), ("--write-baseline", write_baseline)])
@@ -199,6 +204,12 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
 
     checks = [c for r in result.files for c in r.checks] + list(result.conflicts)
     checks, suppressed = apply_inline(checks, result.files, cfg.get("per_file_ignores", {}), cfg.get("_dir"))
+    t_archive = time.perf_counter()
+    archived = None if no_archive else _archive_findings(archive_spec, result, rules, approx, cfg, debug)
+    t_archive = time.perf_counter() - t_archive
+    if archived is not None:
+        checks += archived.checks
+        suppressed += archived.suppressed
     if write_baseline:  # every current finding, also those an older baseline accepted
         try:
             write_baseline_file(checks, write_baseline)
@@ -214,6 +225,8 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
                      "config_file": cfg_file, "include": list(include), "exclude": list(exclude),
                      "per_file_ignores": dict(sorted(cfg.get("per_file_ignores", {}).items())),
                      "baseline": baseline}
+    if archived is not None:
+        configuration["archive"] = archived.archive
     t_report = time.perf_counter()
     from factcheck.pipeline import collector_paused
 
@@ -228,7 +241,7 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
 
             text = render_json_chunks(report)  # UTF-8, streamed: a large report is never held as one string
         else:
-            text = render(report, fmt, result, use_color, show_ok, rules)
+            text = render(report, fmt, result, use_color, show_ok, rules, archived)
         from factcheck.atomic import write_atomic
 
         binary = fmt == "json"  # UTF-8 bytes; the other formats are text (a string or its pieces)
@@ -265,6 +278,8 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         import json
 
         t = dict(result.timings)
+        if archived is not None:
+            t["archive_s"] = round(t_archive, 4)
         t["report_s"] = round(time.perf_counter() - t_report, 4)
         t["total_s"] = round(time.perf_counter() - t_start, 4)
         from factcheck.atomic import write_atomic
@@ -352,7 +367,7 @@ def _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg):
     return tuple(select), tuple(ignore)
 
 
-def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None):
+def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, archived=None):
     if fmt == "json":
         from factcheck.report.json_out import render_json
 
@@ -367,8 +382,10 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None):
         return render_sarif_chunks(report, rules)  # streamed: a large report is never held as one string
     lines = {r.path: dict(r.lines) for r in result.files}
     sources = {r.path: r.source for r in result.files if r.source and r.source != "-"}
+    for path, have in (archived.lines if archived else {}).items():  # archived figures' lines: not read again
+        lines.setdefault(path, {}).update(have)
     # figures of cross-article conflicts are found after each article's text was let go: read their lines
-    for chk in result.conflicts:
+    for chk in list(result.conflicts) + (archived.checks if archived else []):
         if chk.status != "discrepancy":
             continue
         for _, c in chk.claims:
@@ -514,6 +531,309 @@ def schema_cmd():
     from factcheck.report.model import Report
 
     sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------- the archive
+
+def _archive_spec(given, cfg: dict, default: str | None = "archive.sqlite"):
+    """(URL as given, folder a relative SQLite path is relative to) from --archive / FACTCHECK_ARCHIVE, the
+    configuration's `archive`, or the default; None when there is none. A malformed URL fails here."""
+    if given:
+        value, base = given, None
+    elif cfg.get("archive"):
+        value, base = cfg["archive"], cfg.get("_dir")
+    elif default:
+        value, base = default, None
+    else:
+        return None
+    from factcheck.archive import ArchiveError
+    from factcheck.archive.url import parse
+
+    try:
+        parse(value, base)
+    except ArchiveError as e:
+        _fail(str(e))
+    return value, base
+
+
+def _archive_failed(e: BaseException, debug: bool, spec) -> None:
+    """An unexpected error while using the archive: one line, the traceback with --debug; never the
+    URL's password."""
+    import traceback
+
+    from factcheck.archive.url import parse
+
+    url = parse(*spec)
+    msg = url.scrub(f"factcheck: {url.shown}: internal error: {type(e).__name__}: {e}")
+    if debug:
+        msg += "\n" + url.scrub(traceback.format_exc())
+    else:
+        msg += " (run with --debug for the traceback)"
+    click.echo(msg, err=True)
+    sys.exit(2)
+
+
+def _archive_findings(spec, result, rules, approx, cfg: dict, debug: bool):
+    if spec is None:
+        return None
+    from factcheck.archive import ArchiveError
+    from factcheck.archive.lookup import check_against_archive
+
+    try:
+        found = check_against_archive(spec[0], result.files, rules, approx, spec[1],
+                                      cfg.get("per_file_ignores", {}), cfg.get("_dir"))
+    except ArchiveError as e:
+        _fail(str(e))
+    except Exception as e:
+        _archive_failed(e, debug, spec)
+    for w in found.warnings:
+        click.echo(f"factcheck: warning: {w}", err=True)
+    return found
+
+
+def _config_or_fail(config_path, paths) -> dict:
+    from factcheck.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path, paths)
+    except ConfigError as e:
+        _fail(str(e))
+        raise  # unreachable
+
+
+def _open_archive(spec, create: bool = False, readonly: bool = False, debug: bool = False):
+    from factcheck.archive import ArchiveError
+    from factcheck.archive.store import open_store
+    from factcheck.archive.url import parse
+
+    try:
+        return open_store(parse(*spec), create=create, readonly=readonly)
+    except ArchiveError as e:
+        _fail(str(e))
+    except Exception as e:
+        _archive_failed(e, debug, spec)
+
+
+ARCHIVE_HELP = ("The claim archive: an SQLite file or postgresql://user@host/db (default: `archive` in the "
+                "configuration, else archive.sqlite).")
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--archive", "archive_url", envvar="FACTCHECK_ARCHIVE", help=ARCHIVE_HELP)
+@click.option("--prune", is_flag=True, help="Remove archived articles under PATHS whose files are gone.")
+@click.option("--include", multiple=True, help="Glob of files to read in folders (default *.txt, *.md).")
+@click.option("--exclude", multiple=True, help="Glob of files or folders to skip.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="A factcheck.toml or pyproject.toml.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, config_path, progress, debug):
+    """Store the claims of the articles under PATHS in the claim archive.
+
+    Unchanged files (the same content hash) are skipped, changed ones replaced; each article is written
+    in one transaction, so an interrupted run leaves the archive consistent and the next run completes
+    it. `factcheck check NEW... --archive URL` then compares new articles with everything indexed.
+
+    \b
+    Examples:
+      factcheck index seeds/ --archive archive.sqlite
+      factcheck index articles/ --archive postgresql://factcheck@db.example/newsroom --prune
+    """
+    from decimal import Decimal as D
+
+    cfg = _config_or_fail(config_path, paths)
+    spec = _archive_spec(archive_url, cfg)
+    include = _split(include) or tuple(cfg.get("include", ()))
+    exclude = _split(exclude) + tuple(cfg.get("exclude", ()))
+    rule_dirs = tuple(rule_dirs) + tuple(cfg.get("rules", ()))
+    rules = _load_rules(rule_dirs, (), ())
+    from factcheck.documents import InputError, iter_inputs
+
+    listed = list(iter_inputs(paths, include, exclude))
+    errors = [(x.path, x.reason) for x in listed if isinstance(x, InputError)]
+    files = []
+    for x in listed:
+        if isinstance(x, InputError):
+            continue
+        if x == "-":
+            errors.append(("-", "standard input cannot be indexed: give files or folders"))
+        else:
+            files.append(x)
+    files = sorted(set(files))
+    store = _open_archive(spec, create=True, debug=debug)
+    from factcheck.archive.indexer import index
+    from factcheck.progress import Progress
+
+    show = progress if progress is not None else sys.stderr.isatty()
+    bar = Progress(enabled=show, delay=0.0 if progress else 1.0)
+
+    def planned(n: int) -> None:
+        bar.total = n
+
+    from factcheck.archive import ArchiveError
+    from factcheck.archive.store import db_error
+
+    try:
+        res = index(store, files, rules, rule_dirs, D(str(cfg.get("approx_tolerance", "0.05"))),
+                    jobs or (os.cpu_count() or 1), prune_roots=list(paths) if prune else None, progress=bar.update,
+                    on_plan=planned)
+        total = store.count()
+    except ArchiveError as e:
+        bar.close()
+        _fail(str(e))
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo(f"factcheck: interrupted; the articles written so far are in {store.url.shown} "
+                   "(run the same command again to finish)", err=True)
+        sys.exit(130)
+    except Exception as e:
+        bar.close()
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(e, SQLAlchemyError):
+            _fail(str(db_error(store.url, e)))
+        _archive_failed(e, debug, spec)
+    finally:
+        store.close()
+    bar.close()
+    errors += res.errors
+    for path, reason in errors:
+        click.echo(f"factcheck: {path}: {reason}", err=True)
+    for path, tb in res.internal:
+        if debug:
+            click.echo(tb, err=True)
+    removed = f", {len(res.removed)} removed" if prune else ""
+    click.echo(f"{store.url.shown}: {res.indexed} article{'s' if res.indexed != 1 else ''} indexed "
+               f"({res.claims} claims, {res.facts} facts), {res.unchanged} unchanged{removed}"
+               f"{f', {len(errors)} not readable' if errors else ''}; the archive holds {total} "
+               f"article{'s' if total != 1 else ''}")
+    sys.exit(2 if errors else 0)
+
+
+@main.group("archive")
+def archive_group():
+    """Read the claim archive: its size, every figure stated for a fact, one article's claims.
+
+    \b
+    Examples:
+      factcheck archive stats --archive archive.sqlite
+      factcheck archive search 重大产业项目 --place 二七区
+      factcheck archive show seeds/003_a7e8c9d2e0f9aae0.txt --format json
+    """
+
+
+def _archive_options(f):
+    f = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")(f)
+    f = click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                     help="A factcheck.toml or pyproject.toml.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)(f)
+    f = click.option("--archive", "archive_url", envvar="FACTCHECK_ARCHIVE", help=ARCHIVE_HELP)(f)
+    return f
+
+
+def _reading(archive_url, config_path, debug: bool):
+    cfg = _config_or_fail(config_path, [])
+    spec = _archive_spec(archive_url, cfg)
+    return spec, _open_archive(spec, readonly=True, debug=debug)
+
+
+def _query(store, spec, debug: bool, fn):
+    from factcheck.archive import ArchiveError
+    from factcheck.archive.store import db_error
+
+    try:
+        return fn()
+    except ArchiveError as e:
+        _fail(str(e))
+    except Exception as e:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(e, SQLAlchemyError):
+            _fail(str(db_error(store.url, e)))
+        _archive_failed(e, debug, spec)
+    finally:
+        store.close()
+
+
+@archive_group.command("stats")
+@_archive_options
+def archive_stats_cmd(archive_url, fmt, config_path, debug):
+    """How many articles, claims and facts the archive holds, and of which places and periods."""
+    from factcheck.archive.records import conflict_rule, extractor_fingerprint
+    from factcheck.archive.views import as_json, stats_text
+
+    spec, store = _reading(archive_url, config_path, debug)
+    fp = extractor_fingerprint(conflict_rule(_load_rules((), (), ())))
+    d = _query(store, spec, debug, lambda: store.stats(fp))
+    sys.stdout.write(as_json(d) if fmt == "json" else stats_text(d))
+
+
+def _bound(value, unit, what: str):
+    """A value bound of a search: a number with an optional unit (1000亿元, 40%, 97个), in base units."""
+    if value is None:
+        return None
+    import re
+
+    from factcheck.units import table
+
+    m = re.fullmatch(r"\s*([-+]?\d+(?:\.\d+)?)\s*(\S*)\s*", value)
+    if m is None:
+        return _fail(f"{what}: expected a number with an optional unit (1000亿元, 40%, 97个), got {value!r}")
+    number, u = Decimal(m.group(1)), m.group(2) or unit
+    if not u:
+        return float(number)
+    info = table().get(u)
+    if info is None:
+        return _fail(f"{what}: unknown unit {u!r} in {value!r}")
+    return float(number * info.factor)
+
+
+@archive_group.command("search")
+@click.argument("words", nargs=-1)
+@click.option("--place", help="Only articles about this place (区/县/市), e.g. 二七区.")
+@click.option("--period", help="Only figures of this period: 2024, 2024-H1, 2024-Q1-3 …")
+@click.option("--unit", help="Only figures stated in this unit or with this base unit (亿元, 元, 个, %).")
+@click.option("--min", "low", help="Smallest value, with an optional unit (1000亿元; a bare number: in --unit).")
+@click.option("--max", "high", help="Largest value, with an optional unit.")
+@click.option("--facts", "facts_only", is_flag=True, help="Only facts (figures another article can contradict).")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@_archive_options
+def archive_search_cmd(words, place, period, unit, low, high, facts_only, limit, archive_url, fmt, config_path, debug):
+    """Every archived figure whose subject has all of WORDS: the figures stated for a fact over time,
+    with their articles and lines.
+
+    \b
+    Examples:
+      factcheck archive search 重大产业项目 --place 二七区
+      factcheck archive search 总投资 --unit 亿元 --min 1000亿元 --format json
+    """
+    from factcheck.archive.views import as_json, search_text
+
+    lo, hi = _bound(low, unit, "--min"), _bound(high, unit, "--max")
+    spec, store = _reading(archive_url, config_path, debug)
+    rows, more = _query(store, spec, debug, lambda: store.search(list(words), place, period, unit, lo, hi,
+                                                                 facts_only, limit))
+    if fmt == "json":
+        sys.stdout.write(as_json({"results": rows, "truncated": more}))
+    else:
+        sys.stdout.write(search_text(rows, more, limit))
+
+
+@archive_group.command("show")
+@click.argument("path")
+@_archive_options
+def archive_show_cmd(path, archive_url, fmt, config_path, debug):
+    """One archived article: its title, date, place and every claim stored for it."""
+    from factcheck.archive.views import as_json, show_text
+
+    spec, store = _reading(archive_url, config_path, debug)
+    key = os.path.normpath(path)  # as the index stored it: seeds/x.txt for ./seeds/x.txt
+    d = _query(store, spec, debug, lambda: store.show(key))
+    if d is None:
+        _fail(f"{path}: not in the archive {store.url.shown}")
+    sys.stdout.write(as_json(d) if fmt == "json" else show_text(d))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
     approx-tolerance = 0.05          # relative tolerance for 约/近/左右, from 0 to 1
     include = ["*.md"]               # globs of files read in folders
     exclude = ["drafts/*"]
+    archive = "archive.sqlite"       # the claim archive: an SQLite file (relative to this file) or postgresql://…
     [tool.factcheck.per-file-ignores]
     "archive/*.md" = ["FC801"]       # globs relative to this file (or as the path is shown)
 
@@ -22,7 +23,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 FAIL_ON = ("error", "warning", "never")
-KEYS = ("select", "ignore", "fail_on", "rules", "approx_tolerance", "per_file_ignores", "include", "exclude")
+KEYS = ("select", "ignore", "fail_on", "rules", "approx_tolerance", "per_file_ignores", "include", "exclude",
+        "archive")
 
 
 class ConfigError(Exception):
@@ -135,6 +137,10 @@ def _str_list(value, where: str) -> list[str]:
 def _value(k: str, value, where: str, path: Path):
     if k in ("select", "ignore", "include", "exclude"):
         return _str_list(value, where)
+    if k == "archive":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: must be an SQLite file path or a postgresql:// URL, got a {type(value).__name__}")
+        return value.strip()
     if k == "fail_on":
         if value not in FAIL_ON:
             raise ConfigError(f"{where}: must be one of {', '.join(FAIL_ON)}, got {value!r}")

@@ -106,7 +106,7 @@ def find_conflicts(rules, results, approx) -> list[Check]:
     return checks
 
 
-def _facts_of(rule, res) -> list[Fact]:
+def facts_of(rule, res) -> list[Fact]:
     """The article's facts for this rule: made with the article (FileResult.facts, by rule id), else now."""
     made = res.facts
     if isinstance(made, dict):
@@ -122,7 +122,7 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
         claims: list[Claim] = res.claims
         if res.error or not claims:
             continue
-        facts: list[Fact] = _facts_of(rule, res)
+        facts: list[Fact] = facts_of(rule, res)
         for fact in facts:
             gk = fact[0]
             member: Member = (claims[fact[1]], fact[2], fact[3], fact[4])
@@ -138,32 +138,45 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
             continue
         members.sort(key=lambda m: (m[0].path, m[0].start))  # the same pairs whatever the order of the paths
         first: Member = members[0]
-        ref, ref_period, is_set, shown = first[0], first[1], first[2], first[3]
-        ref_size = abs(ref.base_value())
-        note = f"subject key {shown}"
+        ref_size = abs(first[0].base_value())
+        note = f"subject key {first[3]}"
         for k in range(1, len(members)):
-            c, period = members[k][0], members[k][1]
-            if c.path == ref.path or not _within(ref_size, abs(c.base_value()), ratio):  # same_fact
-                continue
-            chk = evaluate(rule, Group({"first": ref, "second": c}, note=note), approx)
-            if chk is None:
-                continue
-            same = ref_period is not None and ref_period == period and ref_period[0].isdigit()
-            scope = (f"same period ({period})" if same else
-                     f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
-            chk.details.update({"subject_key": shown, "time_scope": scope,
-                                "identified_set": bool(is_set)})
-            if chk.status == "discrepancy":
-                if is_set:
-                    chk.severity = _capped("error" if same else "warning", rule.severity)
-                    chk.message += f" (the same identified set; {scope})"
-                elif same:
-                    chk.severity = _capped("error", rule.severity)
-                    chk.message += f" ({scope})"
-                else:
-                    continue  # flows over different or unknown periods do not conflict
-            else:
-                chk.message = f"the same fact agrees across articles: {chk.stated} = {chk.recomputed} ({scope})"
-            chk.note = f"subject key {shown}; {scope}"
-            checks.append(chk)
+            chk = compare_members(rule, first, members[k], approx, ratio, ref_size, note)
+            if chk is not None:
+                checks.append(chk)
     return checks
+
+
+def compare_members(rule, first: Member, other: Member, approx: Decimal, ratio: Decimal,
+                    ref_size: Decimal | None = None, note: str | None = None) -> Check | None:
+    """The cross-article check of two statements of one fact: `first` (whose period, identified-set flag
+    and readable key the check reports) against `other`; None when they are not compared (the same
+    file, figures too far apart to be one fact, or a discrepancy over different or unknown periods of a
+    flow). ref_size and note: first's size and note, when the caller works them out once per group."""
+    ref, ref_period, is_set, shown = first[0], first[1], first[2], first[3]
+    c, period = other[0], other[1]
+    if ref_size is None:
+        ref_size = abs(ref.base_value())
+    if c.path == ref.path or not _within(ref_size, abs(c.base_value()), ratio):  # same_fact
+        return None
+    chk = evaluate(rule, Group({"first": ref, "second": c}, note=note or f"subject key {shown}"), approx)
+    if chk is None:
+        return None
+    same = ref_period is not None and ref_period == period and ref_period[0].isdigit()
+    scope = (f"same period ({period})" if same else
+             f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
+    chk.details.update({"subject_key": shown, "time_scope": scope,
+                        "identified_set": bool(is_set)})
+    if chk.status == "discrepancy":
+        if is_set:
+            chk.severity = _capped("error" if same else "warning", rule.severity)
+            chk.message += f" (the same identified set; {scope})"
+        elif same:
+            chk.severity = _capped("error", rule.severity)
+            chk.message += f" ({scope})"
+        else:
+            return None  # flows over different or unknown periods do not conflict
+    else:
+        chk.message = f"the same fact agrees across articles: {chk.stated} = {chk.recomputed} ({scope})"
+    chk.note = f"subject key {shown}; {scope}"
+    return chk

@@ -6,7 +6,7 @@ Escaping follows the Actions toolkit (`@actions/core` command.ts): in the messag
 
 from __future__ import annotations
 
-from factcheck.report.labels import end_of, role_label
+from factcheck.report.labels import archived, archived_note, end_of, role_label
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -31,10 +31,12 @@ def command(level: str, message: str, **props) -> str:
 def _message(chk) -> str:
     lines = [chk.message]
     first = chk.claims[0] if chk.claims else None
+    arch = archived(chk)
     for c in chk.claims:
         raw = c.text.replace("\n", "")
         where = f"{c.line}:{c.column}" if first is not None and c.path == first.path else f"{c.path}:{c.line}:{c.column}"
-        lines.append(f"{role_label(c.role)}: {raw} at {where}")
+        note = f" ({archived_note(arch, 0)})" if arch and c.path == arch["path"] else ""
+        lines.append(f"{role_label(c.role)}: {raw} at {where}{note}")
     if chk.miss:
         lines.append(f"misses by {chk.miss} beyond the rounding of the stated figures")
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from factcheck.report.labels import role_label
+from factcheck.report.labels import archived, archived_note, role_label
 
 RANK = {None: 0, "ok": 1, "unverifiable": 2, "discrepancy": 3}
 
@@ -192,8 +192,11 @@ def _context(report, sources: dict | None = None) -> dict:
     for n, chk in enumerate(report.checks):
         first = chk.claims[0] if chk.claims else None
         item = _Item(chk, f"check-{n + 1}")
+        arch = archived(chk)
         for c in chk.claims:
             where = f"{c.path}:{c.line}:{c.column}"
+            if arch and c.path == arch["path"]:
+                where += f" ({archived_note(arch, 0)})"
             item.figs.append(_Fig(role_label(c.role), c.text.replace("\n", ""), where, anchor_of(c)))
             key = (c.path, c.start)
             if RANK[chk.status] > RANK[status.get(key)]:

@@ -1,4 +1,4 @@
-"""Small shared helpers of the renderers (GitHub, SARIF, HTML): readable roles and figure ends."""
+"""Small shared helpers of the renderers: readable roles, figure ends, archived articles."""
 
 from __future__ import annotations
 
@@ -19,3 +19,18 @@ def end_of(claim) -> tuple[int, int]:
     if len(pieces) == 1:
         return claim.line, claim.column + len(claim.text)
     return claim.line + len(pieces) - 1, len(pieces[-1]) + 1
+
+
+def archived(chk) -> dict | None:
+    """The archived article of a check against the claim archive (its details["archived"]: path, title,
+    date, source, line, column), or None."""
+    a = (getattr(chk, "details", None) or {}).get("archived")
+    return a if isinstance(a, dict) and a.get("path") else None
+
+
+def archived_note(a: dict, width: int = 40) -> str:
+    """How a finding names an archived article: `archived: 《title》, 2024-05-20`."""
+    title = " ".join(str(a.get("title") or "").split())
+    if width and len(title) > width:
+        title = title[: width - 1] + "…"
+    return "archived: " + (f"《{title}》" if title else "untitled") + ", " + (a.get("date") or "undated")

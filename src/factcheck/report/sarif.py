@@ -14,7 +14,7 @@ import os
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from factcheck.report.labels import end_of, role_label
+from factcheck.report.labels import archived, archived_note, end_of, role_label
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -131,9 +131,17 @@ def _results(report, rule_index: dict, index: dict):
                      "partialFingerprints": {"factcheck/v1": chk.fingerprint},
                      "properties": {"stated": chk.stated, "recomputed": chk.recomputed, "tolerance": chk.tolerance,
                                     "miss": chk.miss, "note": chk.note, "kind": chk.kind}}
+        arch = archived(chk)
+        if arch:
+            res["properties"]["archived"] = arch
+
+        def said(c) -> str:
+            note = f" ({archived_note(arch, 0)})" if arch and c.path == arch["path"] else ""
+            return f"{role_label(c.role)}: {c.text}{note}"
+
         if chk.claims:
-            res["locations"] = [_location(chk.claims[0], index, f"{role_label(chk.claims[0].role)}: {chk.claims[0].text}")]
-            related = [_location(c, index, f"{role_label(c.role)}: {c.text}", i) for i, c in enumerate(chk.claims[1:], start=1)]
+            res["locations"] = [_location(chk.claims[0], index, said(chk.claims[0]))]
+            related = [_location(c, index, said(c), i) for i, c in enumerate(chk.claims[1:], start=1)]
             if related:
                 res["relatedLocations"] = related
         yield res

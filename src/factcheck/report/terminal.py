@@ -6,6 +6,7 @@ import unicodedata
 
 from factcheck.display import is_unsafe
 from factcheck.display import shown as _esc
+from factcheck.report.labels import archived, archived_note
 
 COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;34m", "ok": "\033[32m",
           "unverifiable": "\033[35m", "dim": "\033[2m", "bold": "\033[1m", "reset": "\033[0m", "mark": "\033[1;36m"}
@@ -56,11 +57,12 @@ def _window(text: str, spans) -> tuple[str, int, bool, bool]:
     return text[a:b], a, a > 0, b < len(text)
 
 
-def _frame(claims, lines: dict, color: bool, main_path: str | None = None) -> list[str]:
+def _frame(claims, lines: dict, color: bool, main_path: str | None = None, notes: dict | None = None) -> list[str]:
     """Each involved line once, with every involved figure underlined (East Asian width aware).
 
     A figure split across lines (311.2亿 / blank line / 元) is underlined on each of its lines; claims in
-    another file than the diagnostic's get a `--> path:line:column` header of their own."""
+    another file than the diagnostic's get a `--> path:line:column` header of their own, followed by
+    notes[path] when there is one (an archived article's title and date)."""
     marks: dict[tuple[str, int], list[tuple[int, int]]] = {}
     first_at: dict[str, tuple[int, int]] = {}
     for c in claims:
@@ -86,7 +88,8 @@ def _frame(claims, lines: dict, color: bool, main_path: str | None = None) -> li
         file_lines = lines.get(path, {})
         if multi:
             ln0, col0 = first_at[path]
-            out.append(_c(color, "dim", f"{'':>{gutter}}--> {_esc(path)}:{ln0}:{col0}"))
+            note = f" ({_esc(notes[path])})" if notes and path in notes else ""
+            out.append(_c(color, "dim", f"{'':>{gutter}}--> {_esc(path)}:{ln0}:{col0}{note}"))
         prev = None
         for ln in lns:
             if prev is not None and ln > prev + 1:
@@ -133,7 +136,9 @@ def render_text(report, lines: dict, color: bool = False, show_ok: bool = False)
             out.append(f"{where}: {_c(color, color_name, label)} "
                        f"{_c(color, 'bold', _esc(chk.rule))} [{_esc(chk.name)}] {_esc(chk.message)}")
             if chk.status == "discrepancy":
-                out.extend(_frame(chk.claims, lines, color))
+                arch = archived(chk)
+                notes = {arch["path"]: archived_note(arch)} if arch else None
+                out.extend(_frame(chk.claims, lines, color, notes=notes))
                 if chk.miss:
                     out.append(_c(color, "dim", f"   = misses by {_esc(chk.miss)} beyond the rounding of the stated figures"))
             out.append("")

@@ -1,0 +1,1 @@
+"""The archive's schema versions (Alembic): env.py runs them on the connection store.py gives it."""
