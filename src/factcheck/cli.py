@@ -181,7 +181,8 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     archive_spec = None if no_archive else _archive_spec(archive_url, cfg, default=None)
     if output or timings or write_baseline:
         _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline,
-                       [("--output", output), ("--timings", timings), ("--write-baseline", write_baseline)])
+                       [("--output", output), ("--timings", timings), ("--write-baseline", write_baseline)],
+                       _archive_file(archive_spec))
     jobs = jobs or (os.cpu_count() or 1)
     # the bar: forced by --progress; by default only on a terminal, for text or a report written to a file
     show_progress = progress if progress is not None else (sys.stderr.isatty() and (fmt == "text" or bool(output)))
@@ -326,15 +327,16 @@ def _check_inline_selectors(result, rule_dirs) -> None:
                                         "(`factcheck rules` lists them)"))
 
 
-def _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline, targets) -> None:
-    """Refuse, before the run, an output that would replace an input or another output."""
+def _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline, targets, archive_file=None) -> None:
+    """Refuse, before the run, an output that would replace an input (the archive's SQLite file
+    included) or another output."""
     from factcheck.atomic import check_outputs
     from factcheck.documents import InputError, iter_inputs
     from factcheck.rules.cache import rule_files
 
     inputs = [x for x in iter_inputs(paths, include, exclude) if not isinstance(x, InputError)]
     inputs += [str(p) for p in rule_files(rule_dirs)]
-    inputs += [x for x in (cfg_file, baseline) if x]
+    inputs += [x for x in (cfg_file, baseline, archive_file) if x]
     problem = check_outputs([(o, p) for o, p in targets if p], inputs)
     if problem:
         _fail(problem)
@@ -556,6 +558,16 @@ def _archive_spec(given, cfg: dict, default: str | None = "archive.sqlite"):
     return value, base
 
 
+def _archive_file(spec) -> str | None:
+    """The SQLite file of an archive spec (an input no output may replace), else None."""
+    if spec is None:
+        return None
+    from factcheck.archive.url import parse
+
+    url = parse(*spec)
+    return url.path if url.backend == "sqlite" else None
+
+
 def _archive_failed(e: BaseException, debug: bool, spec) -> None:
     """An unexpected error while using the archive: one line, the traceback with --debug; never the
     URL's password."""
@@ -569,7 +581,10 @@ def _archive_failed(e: BaseException, debug: bool, spec) -> None:
         msg += "\n" + url.scrub(traceback.format_exc())
     else:
         msg += " (run with --debug for the traceback)"
-    click.echo(msg, err=True)
+    from factcheck.display import shown_text
+    from factcheck.runtime import message
+
+    message(shown_text(msg))
     sys.exit(2)
 
 
@@ -586,8 +601,10 @@ def _archive_findings(spec, result, rules, approx, cfg: dict, debug: bool):
         _fail(str(e))
     except Exception as e:
         _archive_failed(e, debug, spec)
+    from factcheck.runtime import message
+
     for w in found.warnings:
-        click.echo(f"factcheck: warning: {w}", err=True)
+        message(f"factcheck: warning: {_shown(w)}")
     return found
 
 
@@ -672,6 +689,7 @@ def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, conf
     def planned(n: int) -> None:
         bar.total = n
 
+    from factcheck import runtime
     from factcheck.archive import ArchiveError
     from factcheck.archive.store import db_error
 
@@ -685,9 +703,9 @@ def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, conf
         _fail(str(e))
     except KeyboardInterrupt:
         bar.close()
-        click.echo(f"factcheck: interrupted; the articles written so far are in {store.url.shown} "
-                   "(run the same command again to finish)", err=True)
-        sys.exit(130)
+        runtime.message(f"factcheck: interrupted; the articles written so far are in {_shown(store.url.shown)} "
+                        "(run the same command again to finish)")
+        sys.exit(runtime.EXIT_INTERRUPTED)
     except Exception as e:
         bar.close()
         from sqlalchemy.exc import SQLAlchemyError
@@ -700,12 +718,12 @@ def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, conf
     bar.close()
     errors += res.errors
     for path, reason in errors:
-        click.echo(f"factcheck: {path}: {reason}", err=True)
+        runtime.message(f"factcheck: {_shown(path)}: {_shown(reason)}")
     for path, tb in res.internal:
         if debug:
-            click.echo(tb, err=True)
+            runtime.message(tb)
     removed = f", {len(res.removed)} removed" if prune else ""
-    click.echo(f"{store.url.shown}: {res.indexed} article{'s' if res.indexed != 1 else ''} indexed "
+    click.echo(f"{_shown(store.url.shown)}: {res.indexed} article{'s' if res.indexed != 1 else ''} indexed "
                f"({res.claims} claims, {res.facts} facts), {res.unchanged} unchanged{removed}"
                f"{f', {len(errors)} not readable' if errors else ''}; the archive holds {total} "
                f"article{'s' if total != 1 else ''}")

@@ -155,6 +155,7 @@ def check_against_archive(value: str, results, rules, approx: Decimal, base_dir:
 def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: Findings, per_file_ignores: dict,
              config_dir: str | None) -> None:
     from factcheck.conflicts import _decimal, compare_members, facts_of
+    from factcheck.numbers import USUAL_PRECISION, decimal_context
     from factcheck.suppress import MARKDOWN, ignored_ranges
 
     fp = extractor_fingerprint(rule)
@@ -189,9 +190,11 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
                 continue
             seen.add(path)
             old = _claim(row, col)
-            chk = compare_members(rule, (new, period, is_set, shown),
-                                  (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]]),
-                                  approx, ratio)
+            # as precise as the figures of both articles need (a figure of more than 28 digits, exactly)
+            with decimal_context(max(res.precision, USUAL_PRECISION, _precision(old))):
+                chk = compare_members(rule, (new, period, is_set, shown),
+                                      (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]]),
+                                      approx, ratio)
             if chk is None:
                 continue
             chk.details["archived"] = {"path": old.path, "title": row[col["title"]], "date": row[col["date"]],
@@ -240,6 +243,12 @@ def _ignored(res, markdown: tuple[str, ...], ignored_ranges) -> list:
     if res.ignores is not None:
         return [(a, b, set(ids)) for a, b, ids, _ in res.ignores]
     return ignored_ranges(_read_from(res))
+
+
+def _precision(c) -> int:
+    from factcheck.numbers import precision_for
+
+    return precision_for([c])
 
 
 def _versions_of(conn: _Conn, paths: set[str]) -> set[str]:

@@ -99,13 +99,8 @@ def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
 
     The archive keys an article by the path it was read from, as given (reports show it escaped,
     display.display_path; the lookups and the incremental plan of `factcheck index` compare it as given)."""
-    from factcheck.conflicts import article_facts, article_place
     from factcheck.documents import InputError, read_document
-    from factcheck.extract import _Layout, extract
-    from factcheck.normalize import normalize
-    from factcheck.pipeline import FileResult
-    from factcheck.subjects import normalize_subject
-    from factcheck.timescope import article_time, claim_period
+    from factcheck.pipeline import collector_paused
 
     try:
         digest = file_hash(path)
@@ -114,38 +109,60 @@ def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
         return ArticleRecord(path, error=e.reason)
     except OSError as e:
         return ArticleRecord(path, error=f"cannot read: {e.strerror or e}")
+    with collector_paused():  # the claims and facts live to the article's end, as in pipeline.process
+        return _article(path, digest, doc, rule, approx)
+
+
+def _article(path: str, digest: str, doc, rule, approx: Decimal) -> ArticleRecord:
+    from factcheck.conflicts import article_facts, article_place
+    from factcheck.documents import MAX_FIGURES
+    from factcheck.extract import _Layout, extract
+    from factcheck.normalize import normalize
+    from factcheck.numbers import decimal_context, precision_for
+    from factcheck.pipeline import FileResult
+    from factcheck.subjects import normalize_subject
+    from factcheck.suppress import MARKDOWN, inline_ignores
+    from factcheck.timescope import article_time, claim_period
+
     norm = normalize(doc.text, doc.body_start)
-    claims = extract(doc, norm, approx, _Layout(norm.text))
+    claims = extract(doc, norm, approx, _Layout(norm.text), MAX_FIGURES + 1)
+    if len(claims) > MAX_FIGURES:  # as `factcheck check` refuses it
+        return ArticleRecord(path, error=f"more than {MAX_FIGURES} figures: a table or a data dump rather than an "
+                                         "article, skipped")
     year = article_time(doc, norm.text)
     res = FileResult(path, claims=claims, meta=doc.meta, chars=len(doc.text), article_time=year,
                      place=article_place(norm.text))
-    facts = {f[1]: f for f in article_facts(rule, res)} if rule is not None else {}
-    ignored = _ignored(path) if facts else []
-    text_lines = doc.text.split("\n") if facts else []
     rows: list[tuple] = []
-    for c in claims:
-        fact = facts.get(c.index)
-        if fact is not None:
-            gk, _, period, is_set, shown = fact
-            kj = key_json(gk)
-            group_key: int | None = key_hash(kj)
-            fact_key: str | None = kj
-            sort_path: str | None = path
-            ignore = next((sel for a, b, sel in ignored if a <= c.start < b), None)
-            frame: str | None = _frame(c, text_lines)
-        else:
-            period = claim_period(c, year)
-            if period and not period[0].isdigit():
-                period = None
-            group_key = fact_key = sort_path = shown = ignore = frame = None  # type: ignore[assignment]
-            is_set = False
-        info = c.info
-        rows.append((
-            c.index, c.start, c.end, c.line, c.column, c.text, format(c.value, "f"),
-            format(c.value_high, "f") if c.value_high is not None else None, c.exp, c.unit, info.dim, info.base,
-            format(info.factor, "f"), c.qualifier, c.qualifier_text, c.modality, c.time, c.subject, c.threshold,
-            normalize_subject(c.subject, c.threshold), c.post, period or "", float(c.value * info.factor),
-            group_key, fact_key, bool(is_set) if fact is not None else None, shown, sort_path, ignore, frame))
+    with decimal_context(precision_for(claims)):  # figures of more than 28 digits, computed exactly
+        facts = {f[1]: f for f in article_facts(rule, res)} if rule is not None else {}
+        # the paragraphs an inline `<!-- factcheck: ignore … -->` covers in a Markdown article, with their
+        # rule selectors ("ALL" for every rule): a conflict with an archived figure there is not reported
+        ignored = ([(a, b, " ".join(ids) or "ALL") for a, b, ids, _ in inline_ignores(doc.text, doc.body_start, norm)]
+                   if facts and path.lower().endswith(MARKDOWN) and "<!--" in doc.text else [])
+        text_lines = doc.text.split("\n") if facts else []
+        for c in claims:
+            fact = facts.get(c.index)
+            if fact is not None:
+                gk, _, period, is_set, shown = fact
+                kj = key_json(gk)
+                group_key: int | None = key_hash(kj)
+                fact_key: str | None = kj
+                sort_path: str | None = path
+                ignore = next((sel for a, b, sel in ignored if a <= c.start < b), None)
+                frame: str | None = _frame(c, text_lines)
+            else:
+                period = claim_period(c, year)
+                if period and not period[0].isdigit():
+                    period = None
+                group_key = fact_key = sort_path = shown = ignore = frame = None  # type: ignore[assignment]
+                is_set = False
+            info = c.info
+            rows.append((
+                c.index, c.start, c.end, c.line, c.column, c.text, format(c.value, "f"),
+                format(c.value_high, "f") if c.value_high is not None else None, c.exp, c.unit, info.dim, info.base,
+                format(info.factor, "f"), c.qualifier, c.qualifier_text, c.modality, c.time, c.subject, c.threshold,
+                normalize_subject(c.subject, c.threshold), c.post, period or "", float(c.value * info.factor),
+                group_key, fact_key, bool(is_set) if fact is not None else None, shown, sort_path, ignore, frame))
     return ArticleRecord(path, digest, _title(doc), doc.meta.get("date"), doc.meta.get("source"), res.place,
                          year, len(doc.text), rows)
 
@@ -177,11 +194,3 @@ def _title(doc) -> str:
         if line:
             return " ".join(line.split())[:300]
     return ""
-
-
-def _ignored(path: str) -> list[tuple[int, int, str]]:
-    """The paragraphs an inline `<!-- factcheck: ignore … -->` covers in a Markdown article, with their
-    rule selectors ("ALL" for every rule): a conflict with an archived figure there is not reported."""
-    from factcheck.suppress import ignored_ranges
-
-    return [(a, b, " ".join(sorted(ids)) or "ALL") for a, b, ids in ignored_ranges(path)]
