@@ -701,11 +701,12 @@ def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, conf
     except ArchiveError as e:
         bar.close()
         _fail(str(e))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, runtime.Terminated) as e:  # Ctrl-C (130) or SIGTERM (143): the workers are stopped
         bar.close()
-        runtime.message(f"factcheck: interrupted; the articles written so far are in {_shown(store.url.shown)} "
-                        "(run the same command again to finish)")
-        sys.exit(runtime.EXIT_INTERRUPTED)
+        runtime.message(f"factcheck: {'terminated' if isinstance(e, runtime.Terminated) else 'interrupted'}; the "
+                        f"articles written so far are in {_shown(store.url.shown)} (run the same command again "
+                        "to finish)")
+        sys.exit(runtime.EXIT_TERMINATED if isinstance(e, runtime.Terminated) else runtime.EXIT_INTERRUPTED)
     except Exception as e:
         bar.close()
         from sqlalchemy.exc import SQLAlchemyError

@@ -165,9 +165,16 @@ def _init_worker(rule_dirs, select, ignore, approx, encode=False):
 
 
 def _start_worker(parent: int, *initargs) -> None:
-    """A worker's start: it ends with its parent (PR_SET_PDEATHSIG on Linux; a parent that died before
-    the worker got here is noticed too), leaves Ctrl-C to the parent (which stops the workers) and dies
-    of SIGTERM as a process does by default (the parent's handler is not inherited)."""
+    """A worker's start (worker_setup), then its rules."""
+    worker_setup(parent)
+    _init_worker(*initargs)
+
+
+def worker_setup(parent: int) -> None:
+    """The start of a worker process of a pool: it ends with its parent (PR_SET_PDEATHSIG on Linux; a
+    parent that died before the worker got here is noticed too), leaves Ctrl-C to the parent (which
+    stops the workers, stop_workers) and dies of SIGTERM as a process does by default (the parent's
+    handler is not inherited)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -175,7 +182,6 @@ def _start_worker(parent: int, *initargs) -> None:
     _die_with_parent()
     if os.getppid() != parent:
         os._exit(1)
-    _init_worker(*initargs)
 
 
 def _die_with_parent() -> None:
@@ -191,7 +197,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _stop_workers(pool) -> None:
+def stop_workers(pool) -> None:
     """Kill a pool's workers at once (the run was interrupted): none is left running or blocked. The
     pool's manager thread then fails the futures that pool.map cancelled already: that is not news."""
     import threading
@@ -271,7 +277,7 @@ def _run_parallel(files: list[str], jobs: int, initargs, progress, settle: bool 
         except BrokenProcessPool:
             pass
         except BaseException:  # Ctrl-C, SIGTERM, a reader gone: the workers go too, now
-            _stop_workers(pool)
+            stop_workers(pool)
             raise
         pool.shutdown(wait=True)
         if alone and not got:

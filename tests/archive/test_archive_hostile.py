@@ -5,7 +5,13 @@ a terminal or a CI log escaped."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
+import pytest
 from archive_helpers import cli
 
 SEED_001 = "seeds/001_5eba1bd811c369dd.txt"
@@ -48,9 +54,6 @@ def test_an_archived_title_is_shown_escaped(work, tmp_path):
 
 def test_archive_show_with_a_closed_stdout_and_a_reader_gone(work, tmp_path):
     """The archive's commands run under runtime.run_command as check does: no traceback."""
-    import subprocess
-    import sys
-
     url = str(tmp_path / "a.sqlite")
     assert cli("index", "seeds/", "--archive", url, "--no-progress", cwd=work).returncode == 0
     p = subprocess.run(f"{sys.executable} -m factcheck archive search 项目 --archive {url} | head -c 10",
@@ -84,3 +87,71 @@ def test_figures_beyond_28_digits_are_compared_exactly(work, archive_url):
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"{other}亿元 ≠ {big}亿元" in r.stdout and "--> old.txt:101:1" in r.stdout
     assert "Traceback" not in r.stderr and "InvalidOperation" not in r.stderr
+
+
+SLOW_INDEX = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever the test runner's parent ignores
+import factcheck.archive.indexer as ix
+MARKS = sys.argv[3]
+real = ix._record
+def slow(path, *a, **k):
+    if "slow" in os.path.basename(path):
+        open(os.path.join(MARKS, f"worker-{os.getpid()}"), "w").close()
+        time.sleep(120)
+    return real(path, *a, **k)
+ix._record = slow
+from factcheck.cli import main
+sys.argv = ["factcheck", "index", sys.argv[1], "--archive", sys.argv[2], "--jobs", "2", "--no-progress"]
+main()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["term", "int"])
+def test_an_interrupted_index_stops_its_workers_and_keeps_what_it_wrote(work, tmp_path, sig):
+    folder = work / "many"
+    folder.mkdir()
+    text = (work / SEED_003).read_text(encoding="utf-8")
+    for i in range(2):
+        (folder / f"a{i}-fast.txt").write_text(text, encoding="utf-8")
+    for i in range(6):
+        (folder / f"b{i}-slow.txt").write_text(text, encoding="utf-8")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    url = str(tmp_path / "a.sqlite")
+    env = dict(os.environ, FACTCHECK_CACHE_DIR=str(tmp_path / ".fc-cache"))
+    env.pop("FACTCHECK_ARCHIVE", None)
+    p = subprocess.Popen([sys.executable, "-c", SLOW_INDEX, str(folder), url, str(marks)], cwd=work, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(os.listdir(marks)) < 2:
+            time.sleep(0.05)
+        workers = [int(m.split("-")[1]) for m in os.listdir(marks)]
+        assert workers, "the workers did not start"
+        time.sleep(0.5)  # the fast articles are written by now
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == (143 if sig == signal.SIGTERM else 130), err
+        assert "Traceback" not in err, err
+        assert ("terminated" if sig == signal.SIGTERM else "interrupted") in err
+        assert "run the same command again to finish" in err
+        for pid in workers:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}") and \
+                    open(f"/proc/{pid}/stat").read().split()[2] != "Z":
+                time.sleep(0.05)
+            assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z", \
+                "a worker outlived the interrupted index"
+        shown = json.loads(cli("archive", "stats", "--archive", url, "--format", "json", cwd=work).stdout)
+        assert shown["articles"] == 2  # the fast ones, whole
+    finally:
+        if p.poll() is None:
+            p.kill()
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
