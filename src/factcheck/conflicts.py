@@ -12,6 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
+from factcheck import i18n
 from factcheck.extract import Claim
 from factcheck.lexicon import lexicon
 from factcheck.rules.engine import Check, evaluate
@@ -133,6 +134,7 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
                 got.append(member)
     checks: list[Check] = []
     ratio = _decimal(rule.p.max_ratio)
+    dated = {res.path: res.article_time is not None for res in results}
     for gk, members in groups.items():
         if len(members) < 2:
             continue
@@ -153,17 +155,57 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
                      f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
             chk.details.update({"subject_key": shown, "time_scope": scope,
                                 "identified_set": bool(is_set)})
+            said = _scope_text(same, ref_period, period, is_set)
             if chk.status == "discrepancy":
                 if is_set:
                     chk.severity = _capped("error" if same else "warning", rule.severity)
-                    chk.message += f" (the same identified set; {scope})"
                 elif same:
                     chk.severity = _capped("error", rule.severity)
-                    chk.message += f" ({scope})"
-                else:
-                    continue  # flows over different or unknown periods do not conflict
+                elif ref_period and period:
+                    continue  # flows over different periods do not conflict
+                else:  # a flow needs its period: without one, the comparison cannot be made
+                    undated = next((m.path for m in (ref, c) if not dated.get(m.path, True)), None)
+                    reason = (i18n.message("reason_no_date", path=undated) if undated else
+                              i18n.message("reason_period_unknown",
+                                           figure=(c if ref_period else ref).display()))
+                    chk.status = "unverifiable"
+                    chk.details.pop("difference", None)
+                    chk.message = i18n.message("unverifiable", figures=i18n.listing([ref.display(), c.display()]),
+                                               reason=reason)
+                    chk.miss = None
+                    chk.note = f"subject key {shown}; {scope}"
+                    checks.append(chk)
+                    continue
+                diff = i18n.difference(ref.value, _in_unit(c, ref), ref.unit, max(_places(ref), _places(c)))
+                chk.details["difference"] = diff.as_json()
+                chk.message = i18n.message("conflict_mismatch", first=ref.display(), first_path=ref.path,
+                                           second=c.display(), second_path=c.path, difference=diff, scope=said)
             else:
-                chk.message = f"the same fact agrees across articles: {chk.stated} = {chk.recomputed} ({scope})"
+                chk.message = i18n.message("conflict_ok", first=ref.display(), first_path=ref.path,
+                                           second=c.display(), second_path=c.path, scope=said)
             chk.note = f"subject key {shown}; {scope}"
             checks.append(chk)
     return checks
+
+
+def _scope_text(same: bool, ref_period: str | None, period: str | None, is_set: bool) -> str:
+    """The time scope of a comparison as a reader says it (the scope argument of conflict_*)."""
+    if same:
+        said = i18n.message("scope_same_period", period=i18n.period_text(period))
+    elif ref_period and period:
+        said = i18n.message("scope_periods_differ", first=i18n.period_text(ref_period),
+                            second=i18n.period_text(period))
+    else:
+        said = i18n.message("scope_period_unknown")
+    return i18n.message("scope_same_set", period=said) if is_set else said
+
+
+def _in_unit(c: Claim, ref: Claim) -> Decimal:
+    """c's value in the unit ref is stated in."""
+    if ref.unit in ("%", "‰"):
+        return c.base_value() * (100 if ref.unit == "%" else 1000)
+    return c.base_value() / ref.info.factor
+
+
+def _places(c: Claim) -> int:
+    return max(0, -c.exp)
