@@ -62,7 +62,9 @@ def summary(result) -> dict:
 def test_exit_0_when_clean(work):
     r = fc("good.txt")
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert "0 discrepancies" in r.stdout
+    assert "0 处不符" in r.stdout  # Chinese by default
+    r = fc("good.txt", "--lang", "en")
+    assert r.exit_code == 0 and "0 discrepancies" in r.stdout
 
 
 def test_exit_1_on_an_error(work):
@@ -90,7 +92,11 @@ def test_default_fail_on_is_error(work):
 @pytest.mark.parametrize("args", [
     [],  # no input
     ["bad.txt", "--format", "xml"],
-    ["bad.txt", "--fail-on", "info"],
+    ["bad.txt", "--fail-on", "fatal"],
+    ["bad.txt", "--lang", "fr"],
+    ["bad.txt", "--date", "2024-13-01"],
+    ["bad.txt", "--date", "今年"],
+    ["bad.txt", "--format", "json", "--statistics"],
     ["bad.txt", "--no-such-option"],
     ["bad.txt", "--approx-tolerance", "2"],
     ["bad.txt", "--approx-tolerance", "abc"],
@@ -226,7 +232,8 @@ def test_config_extra_rule_folder_is_loaded(work):
     (work / "factcheck.toml").write_text('rules = ["house"]\nselect = ["FC901"]\n', encoding="utf-8")
     r = fc("bad.txt")
     assert r.exit_code == 1
-    assert "bad.txt:1:11: error FC901 [house-breakdown]" in r.stdout
+    assert "bad.txt:1:11: 错误 FC901 分项之和与合计不符" in r.stdout
+    assert "bad.txt:1:11: error FC901 [house-breakdown]" in fc("bad.txt", "--lang", "en").stdout
 
 
 def test_per_file_ignores(work):
@@ -414,10 +421,18 @@ def test_github_annotations(work):
     err = next(x for x in lines if x.startswith("::error "))
     assert err.startswith("::error file=bad.txt,line=1,col=11,endLine=1,endColumn=14,title=FC101 breakdown-sum::")
     msg = err.split("::", 2)[2]
-    assert "22 + 29 + 19 = 70个 ≠ 69个" in msg and "\n" not in msg and "%0A" in msg
-    warn = next(x for x in lines if x.startswith("::warning "))
+    assert "22 + 29 + 19 = 70个，文中合计为69个，相差1个" in msg and "\n" not in msg and "%0A" in msg
+    warns = [x for x in lines if x.startswith("::warning ")]
+    # a cross-article conflict is annotated on both articles, each naming the figure in the other
+    assert [w.split(",", 1)[0] for w in warns] == ["::warning file=a.txt", "::warning file=b.txt"]
+    warn = warns[0]
     assert "title=FC801 cross-article-conflict" in warn and "b.txt%3A4%3A1" not in warn  # message, not property
     assert "b.txt:4:1" in warn
+    assert "a.txt:" in warns[1] and "line=4" in warns[1]
+    # one finding, counted once in the summary, with correct plurals in English
+    en = fc("bad.txt", "a.txt", "b.txt", "--format", "github", "--lang", "en").stdout.splitlines()[-1]
+    assert en == ("factcheck: 3 files, 8 claims, 3 checks, 2 discrepancies (1 error, 1 warning, 0 info), "
+                  "0 unverifiable, 1 ok"), en
 
 
 def test_github_escaping():
@@ -433,7 +448,9 @@ def test_github_annotation_for_a_figure_spanning_lines(work):
     split = "全区共有重大项目69个，总投资\n1010亿元。其中，嵩山路项目22个，总投资311.2亿\n\n元；大学路项目29个，总投资300亿元；京广路项目19个，总投资388.8亿元。\n"
     (work / "s.txt").write_text(split, encoding="utf-8")
     r = fc("s.txt", "--format", "github", "--select", "FC101")
-    assert "311.2亿元 at 2:" in r.stdout  # the figure read across the blank line, without the line breaks
+    assert "311.2亿元，位于 2:" in r.stdout  # the figure read across the blank line, without the line breaks
+    r = fc("s.txt", "--format", "github", "--select", "FC101", "--lang", "en")
+    assert "311.2亿元 at 2:" in r.stdout
 
 
 # --- pre-commit --------------------------------------------------------------------------------------

@@ -341,16 +341,19 @@ def test_claims_are_in_text_order(seed_claims):
 # --- factcheck claims ---------------------------------------------------------------------------------
 
 def test_claims_table(seeds_dir):
-    r = CliRunner().invoke(main, ["claims", str(seeds_dir / SEED0)])
+    r = CliRunner().invoke(main, ["claims", str(seeds_dir / SEED0), "--lang", "en"])
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     head = lines[0].split()
     for col in ("location", "text", "value", "unit", "qualifier", "modality", "subject"):
         assert col in head
+    zh = CliRunner().invoke(main, ["claims", str(seeds_dir / SEED0)]).stdout.splitlines()
+    assert zh[0].split() == ["位置", "原文", "数值", "单位", "限定", "性质", "时间", "主语"]
     row = next(ln for ln in lines if "311.2亿" in ln)
     assert re.search(r"000_3e47b0061565aec6\.txt:\d+:\d+", row)
     assert "311.2" in row and "亿元" in row and "总投资" in row
-    assert any("300" in ln and "lower" in ln and "target" in ln for ln in lines)
+    assert any("300" in ln and "at least" in ln and "target" in ln for ln in lines)
+    assert any("300" in ln and "下限" in ln and "目标" in ln for ln in zh)
     assert len(lines) == 1 + len(extract(read_document(str(seeds_dir / SEED0))))
 
 

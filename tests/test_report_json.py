@@ -68,7 +68,7 @@ def test_report_content(articles):
     data = json.loads(out)
     jsonschema.validate(data, json.loads(SCHEMA_COPY.read_text(encoding="utf-8")))
     Report.model_validate(data)  # the model accepts its own output
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "2.0"
     assert data["tool"] == {"name": "factcheck", "version": __version__}
     cfg = data["configuration"]
     assert cfg["fail_on"] == "error" and "FC101" in cfg["rules"] and cfg["approx_tolerance"] == "0.05"

@@ -43,7 +43,8 @@ def report_of(*checks) -> Report:
     for c in checks:
         if c.status == "discrepancy":
             disc[c.severity] += 1
-    return Report(tool=Tool(version="test"), configuration={}, files=[], claims=[], checks=list(checks), errors=[],
+    return Report(schema_version="2.0", tool=Tool(version="test"), configuration={}, files=[], claims=[],
+                  checks=list(checks), errors=[],
                   summary=Summary(files=1, claims=4, checks=len(checks), ok=sum(c.status == "ok" for c in checks),
                                   discrepancies=disc, unverifiable=0, errors=0))
 
@@ -123,7 +124,8 @@ def test_claim_in_another_file_has_its_own_location():
     b = claim("seeds/b.txt", 101, 1, "1208亿元", "second")
     lines = {"seeds/a.txt": {33: "有效运作1352亿元。"}, "seeds/b.txt": {101: "1208亿元的产业项目97个。"}}
     out = render_text(report_of(check(a, b, rule="FC801", message="1352亿元 ≠ 1208亿元")), lines)
-    assert "seeds/a.txt:33:5: error FC801" in out
+    assert "seeds/a.txt:33:5: 错误 FC801" in out
+    assert "seeds/a.txt:33:5: error FC801" in render_text(report_of(check(a, b, rule="FC801")), lines, lang="en")
     assert "--> seeds/a.txt:33:5" in out
     assert "--> seeds/b.txt:101:1" in out
     rows = out.split("\n")
@@ -172,8 +174,7 @@ def test_cli_text_on_real_articles(tmp_path, monkeypatch):
     assert r.exit_code == 1, out
     assert ESC not in out  # not a terminal: no colour
     # grouped by file, compiler style, with the arithmetic
-    assert "bad.txt\nbad.txt:3:11: error FC101 [breakdown-sum]" in out
-    assert "22 + 29 + 19 = 70个 ≠ 69个" in out
+    assert "bad.txt\nbad.txt:3:11: 错误 FC101 分项之和与合计不符：22 + 29 + 19 = 70个，文中合计为69个，相差1个。" in out
     frames = frame_pairs(out)
     code, under = frames[3]
     assert code == BREAKDOWN.rstrip("\n")
@@ -181,6 +182,11 @@ def test_cli_text_on_real_articles(tmp_path, monkeypatch):
     # the cross-article conflict shows the other file's path and line
     assert "--> b.txt:4:1" in out and "--> a.txt:3:" in out
     last = out.rstrip("\n").split("\n")[-1]
+    assert last.startswith("3 个文件，") and "2 处不符（1 个错误，1 个警告，0 个提示）" in last
+    assert "项无法核对" in last and "项核对" in last and "个数字" in last
+    en = runner().invoke(main, ["bad.txt", "a.txt", "b.txt", "--no-progress", "--lang", "en"]).stdout
+    assert "bad.txt\nbad.txt:3:11: error FC101 [breakdown-sum] The parts do not add up to the total: " in en
+    last = en.rstrip("\n").split("\n")[-1]
     assert last.startswith("3 files, ") and "2 discrepancies (1 error, 1 warning, 0 info)" in last
     assert "unverifiable" in last and "checks" in last and "claims" in last
 
@@ -191,16 +197,18 @@ def test_show_ok_lists_passing_checks(tmp_path, monkeypatch):
     plain = runner().invoke(main, ["good.txt", "--no-progress"])
     shown = runner().invoke(main, ["good.txt", "--no-progress", "--show-ok"])
     assert plain.exit_code == shown.exit_code == 0
-    assert " ok FC101 [breakdown-sum]" not in plain.stdout
-    assert "good.txt:1:11: ok FC101 [breakdown-sum]" in shown.stdout
-    assert "0 discrepancies" in shown.stdout and "1 ok" in shown.stdout
+    assert " 无误 FC101" not in plain.stdout
+    assert "good.txt:1:11: 无误 FC101 核对无误：22 + 29 + 19 = 70个 = 70个。" in shown.stdout
+    assert "0 处不符" in shown.stdout and "1 项无误" in shown.stdout
+    en = runner().invoke(main, ["good.txt", "--no-progress", "--show-ok", "--lang", "en"]).stdout
+    assert "good.txt:1:11: ok FC101 [breakdown-sum]" in en and "0 discrepancies" in en and "1 ok" in en
 
 
 def test_colour_flags(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "bad.txt", BREAKDOWN)
     coloured = runner().invoke(main, ["bad.txt", "--color"]).stdout
-    assert f"{ESC}1;31merror{ESC}0m" in coloured
+    assert f"{ESC}1;31m错误{ESC}0m" in coloured
     assert ESC not in runner().invoke(main, ["bad.txt", "--no-color"]).stdout
 
 
@@ -244,7 +252,7 @@ def test_colour_on_a_terminal_but_not_with_no_color_or_a_pipe(tmp_path):
 @pytest.mark.parametrize("status", ["ok", "unverifiable"])
 def test_only_discrepancies_get_a_frame(status):
     c = claim("a.txt", 1, 1, "69个")
-    out = render_text(report_of(check(c, status=status)), {"a.txt": {1: "69个"}}, show_ok=True)
+    out = render_text(report_of(check(c, status=status)), {"a.txt": {1: "69个"}}, show_ok=True, lang="en")
     assert f"a.txt:1:1: {status} FC101" in out
     assert "^" not in out
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-_INDEXED = re.compile(r"^(\w+?)s?\[(\d+)\]$")
+from factcheck import i18n
 
 
-def role_label(role: str) -> str:
-    """`parts[0]` → `part 1`; other roles (total, first, pct …) as they are."""
-    m = _INDEXED.match(role)
-    return f"{m.group(1)} {int(m.group(2)) + 1}" if m else role
+def role_label(role: str, lang: str | None = None) -> str:
+    """A figure's role as a reader says it, in the run's language: `parts[0]` → `分项1` / `part 1`,
+    `total` → `合计` / `total`."""
+    return i18n.role_word(role, lang)
 
 
 def end_of(claim) -> tuple[int, int]:
