@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -420,3 +421,53 @@ def test_boundaries_in_one_pass_are_those_of_the_patterns(text):
     sent = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
     seg = [0] + [m.end() for m in SEGMENT_END.finditer(text)]
     assert _boundaries(text) == (para, sent, seg)
+
+
+# --- claims as a reader reads them (issue 15) ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["推动三次产业协调发展。", "发放一次性补贴。", "坚决做到两个维护。", "增强四个意识、坚定四个自信。"])
+def test_numerals_inside_words_are_not_figures(extract_text, text):
+    assert extract_text(text) == []
+
+
+def test_numerals_inside_words_leave_the_figures_beside_them(extract_text):
+    claims = extract_text("三次产业结构为5:40:55，一次性奖励5万元，两个维护落到实处，新增企业三个。")
+    assert [c.text for c in claims] == ["5万元", "三个"]
+
+
+@pytest.mark.parametrize("text, shown, unit", [("全年签约六百亿元。", "600", "亿元"),
+                                               ("完成投资一亿二千万元。", "1.2", "亿元"),
+                                               ("带动就业十万人。", "10", "万人"),
+                                               ("实现营收约两万亿元。", "2", "万亿元")])
+def test_amounts_keep_the_unit_they_are_written_in(one_claim, text, shown, unit):
+    from factcheck.report.build import claim_dict
+
+    d = claim_dict(one_claim(text))
+    assert (d["value"], d["unit"]) == (shown, unit)
+
+
+def test_a_subject_is_a_noun_phrase_not_a_verb(extract_text):
+    claims = extract_text("全区地区生产总值1000亿元，同比增长8.5%。第三产业增加值占地区生产总值的比重由上年的"
+                          "48.2%提高到50.7%。全年签约六百亿元。民生实事10件，已完成8件。同比增长12%。")
+    subjects = {c.text: c.subject for c in claims}
+    assert subjects["8.5%"] == "地区生产总值"  # the noun of the figure it is the growth of
+    assert subjects["48.2%"] == subjects["50.7%"] == "第三产业增加值占地区生产总值的比重"
+    assert subjects["六百亿元"] == "签约的"  # what was signed
+    assert subjects["8件"] == "完成的"  # what was completed
+    assert subjects["12%"] == ""  # a change with no noun in its sentence: none is stated
+
+
+def test_no_subject_of_the_articles_is_a_verb():
+    from factcheck.extract import _lex
+
+    verb = _lex().verb_subject
+    deeds = _lex().deeds
+    folders = ["seeds", "tests/articles", "tests/holdout", "tests/holdout2"]
+    root = Path(__file__).resolve().parent.parent
+    bad = []
+    for folder in folders:
+        for p in sorted((root / folder).glob("*.txt")):
+            for c in extract(read_document(str(p))):
+                if verb.fullmatch(c.subject) or c.subject in deeds:
+                    bad.append((p.name, c.text, c.subject))
+    assert bad == []
