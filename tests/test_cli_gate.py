@@ -466,3 +466,88 @@ def test_pre_commit_hook_definition(work):
     # the entry runs as pre-commit runs it: the entry's arguments, then the staged file names
     assert runner().invoke(main, argv[1:] + ["bad.txt"]).exit_code == 1
     assert runner().invoke(main, argv[1:] + ["good.txt"]).exit_code == 0
+    assert re.search(hook["files"], "ARTICLES/X.MARKDOWN") and re.search(hook["files"], "B.TXT")  # any case
+
+
+# --- gate semantics (issue 15) ------------------------------------------------------------------------
+
+def _info_rule(work) -> None:
+    """FC101 as a house rule FC901 of severity info."""
+    house = work / "house"
+    house.mkdir(exist_ok=True)
+    text = (ROOT / "rules" / "FC101.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: FC101", "id: FC901").replace("name: breakdown-sum", "name: house-note") \
+        .replace("severity: error", "severity: info")
+    (house / "FC901.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("fail_on, expected", [(None, 0), ("error", 0), ("warning", 0), ("info", 1), ("never", 0)])
+def test_fail_on_info(work, fail_on, expected):
+    _info_rule(work)
+    args = ["bad.txt", "--rules", "house", "--select", "FC901", "--format", "json"]
+    r = fc(*args, *(["--fail-on", fail_on] if fail_on else []))
+    assert summary(r)["discrepancies"] == {"error": 0, "warning": 0, "info": 1}
+    assert r.exit_code == expected
+
+
+def test_fail_on_info_in_the_configuration(work):
+    _info_rule(work)
+    (work / "factcheck.toml").write_text('fail-on = "info"\nrules = ["house"]\nselect = ["FC901"]\n', encoding="utf-8")
+    assert fc("bad.txt").exit_code == 1
+    assert fc("good.txt").exit_code == 0
+
+
+def test_folders_read_md_markdown_and_txt_in_any_letter_case(work):
+    folder = work / "articles"
+    folder.mkdir()
+    for name in ("a.markdown", "B.MARKDOWN", "c.TXT", "d.Md", "e.md", "f.txt"):
+        (folder / name).write_text(BAD, encoding="utf-8")
+    (folder / "notes.doc").write_text(BAD, encoding="utf-8")
+    (folder / "g.mdx").write_text(BAD, encoding="utf-8")
+    r = fc("articles", "--format", "json")
+    files = [f["path"] for f in json.loads(r.stdout)["files"]]
+    assert sorted(Path(f).name for f in files) == ["B.MARKDOWN", "a.markdown", "c.TXT", "d.Md", "e.md", "f.txt"]
+    assert r.exit_code == 1
+    only = work / "only"
+    only.mkdir()
+    (only / "draft.markdown").write_text(BAD, encoding="utf-8")
+    r = fc("only", "--format", "json")
+    assert r.exit_code == 1 and summary(r)["files"] == 1  # a folder of .markdown files alone is checked
+    # an include glob matches in any letter case too
+    assert summary(fc("articles", "--include", "*.md", "--format", "json"))["files"] == 2
+
+
+# --- suppressed findings are listed, with their reason (issue 15) -----------------------------------
+
+def test_suppressed_findings_are_listed_with_their_reason(work):
+    (work / "a.md").write_text("<!-- factcheck: ignore FC101 -->\n" + BAD, encoding="utf-8")
+    (work / "c.txt").write_text(BAD.replace("全区", "全县"), encoding="utf-8")
+    (work / "factcheck.toml").write_text('[per-file-ignores]\n"c.txt" = ["FC101"]\n', encoding="utf-8")
+    assert fc("bad.txt", "--write-baseline", "base.json").exit_code == 1
+    r = fc("a.md", "bad.txt", "c.txt", "--baseline", "base.json", "--format", "json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["summary"]["suppressed"] == 3 and len(data["suppressed"]) == 3
+    why = {s["claims"][0]["path"]: s["suppression"] for s in data["suppressed"]}
+    assert why["a.md"] == {"kind": "inline", "reason": "a.md:1 的注释 <!-- factcheck: ignore FC101 -->"}
+    assert why["c.txt"]["kind"] == "per-file-ignores" and "factcheck.toml" in why["c.txt"]["reason"] \
+        and "c.txt" in why["c.txt"]["reason"]
+    assert why["bad.txt"] == {"kind": "baseline", "reason": "已记入基线 base.json"}
+    assert all(s["status"] == "discrepancy" and s["message"].startswith("分项之和") for s in data["suppressed"])
+    assert not [c for c in data["checks"] if c["status"] == "discrepancy"]
+    # the same in SARIF: results with suppressions
+    sarif = json.loads(fc("a.md", "bad.txt", "c.txt", "--baseline", "base.json", "--format", "sarif").stdout)
+    results = sarif["runs"][0]["results"]
+    kinds = sorted((res["suppressions"][0]["kind"], res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+                   for res in results)
+    assert kinds == [("external", "bad.txt"), ("external", "c.txt"), ("inSource", "a.md")]
+    assert all(res["suppressions"][0]["status"] == "accepted" and res["suppressions"][0]["justification"]
+               for res in results)
+    # and in HTML: a folded section
+    html = fc("a.md", "bad.txt", "c.txt", "--baseline", "base.json", "--format", "html").stdout
+    section = html.split('<section id="suppressed">', 1)[1].split("</section>", 1)[0]
+    assert section.lstrip().startswith("<details>") and "3 处已忽略的不符" in section
+    assert "已忽略：已记入基线 base.json" in section and "a.md:1 的注释" in section
+    # English
+    en = json.loads(fc("bad.txt", "--baseline", "base.json", "--format", "json", "--lang", "en").stdout)
+    assert en["suppressed"][0]["suppression"]["reason"] == "accepted in the baseline base.json"

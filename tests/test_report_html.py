@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -241,3 +242,17 @@ def test_report_in_headless_chromium(tmp_path, monkeypatch):
     assert res.returncode == 0, res.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_cross_article_finding_is_counted_on_every_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("二七区2024年工作回顾\n\n二七区有效运作产业项目97个、总投资1352亿元。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("二七区项目建设\n\n围绕“三轴”谋划推进总投资\n1208亿元的产业项目97个。\n", encoding="utf-8")
+    code, html = render("a.txt", "b.txt")
+    table = html.split('<section id="files">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<a href="#f\d+">([^<]+)</a></td><td class="num">\d+</td><td class="num">\d+</td>\s*'
+                      r'<td class="num">(\d+)</td>', table)
+    assert dict(rows) == {"a.txt": "1", "b.txt": "1"}  # the conflict counts for both articles
+    assert '<html lang="zh">' in html and "<h2>不符之处</h2>" in html
+    en = runner().invoke(main, ["a.txt", "b.txt", "--format", "html", "--no-progress", "--lang", "en"]).stdout
+    assert '<html lang="en">' in en and "<h2>Discrepancies</h2>" in en and "不符之处" not in en
