@@ -102,3 +102,13 @@ def test_last_year_is_the_year_before_the_reference_date():
 def test_a_bad_date_is_a_usage_error(work, bad):
     r = fc("a.txt", "--date", bad)
     assert r.exit_code == 2 and "--date" in r.stderr
+
+
+def test_until_a_day_is_the_year_up_to_that_day():
+    from factcheck import i18n
+    from factcheck.timescope import _period
+
+    assert _period("截至7月23日", 2021, True) == "2021-D7-23" != _period("截至6月2日", 2021, True)
+    assert _period("截至6月末", 2021, True) == _period("截至6月底", 2021, True) == "2021-M1-6"
+    assert _period("截至目前", 2021, True) == "2021-todate"
+    assert i18n.period_text("2021-D7-23", "zh") == "2021年截至7月23日"

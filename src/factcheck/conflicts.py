@@ -155,7 +155,7 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
                      f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
             chk.details.update({"subject_key": shown, "time_scope": scope,
                                 "identified_set": bool(is_set)})
-            said = _scope_text(same, ref_period, period, is_set)
+            said = _scope_text(same, ref_period, period, bool(is_set), i18n.language())
             if chk.status == "discrepancy":
                 if is_set:
                     chk.severity = _capped("error" if same else "warning", rule.severity)
@@ -188,16 +188,18 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
     return checks
 
 
-def _scope_text(same: bool, ref_period: str | None, period: str | None, is_set: bool) -> str:
-    """The time scope of a comparison as a reader says it (the scope argument of conflict_*)."""
+@lru_cache(maxsize=4096)
+def _scope_text(same: bool, ref_period: str | None, period: str | None, is_set: bool, lang: str) -> str:
+    """The time scope of a comparison as a reader says it (the scope argument of conflict_*); the same
+    few recur across a corpus: each is worded once."""
     if same:
-        said = i18n.message("scope_same_period", period=i18n.period_text(period))
+        said = i18n.message("scope_same_period", lang, period=i18n.period_text(period, lang))
     elif ref_period and period:
-        said = i18n.message("scope_periods_differ", first=i18n.period_text(ref_period),
-                            second=i18n.period_text(period))
+        said = i18n.message("scope_periods_differ", lang, first=i18n.period_text(ref_period, lang),
+                            second=i18n.period_text(period, lang))
     else:
-        said = i18n.message("scope_period_unknown")
-    return i18n.message("scope_same_set", period=said) if is_set else said
+        said = i18n.message("scope_period_unknown", lang)
+    return i18n.message("scope_same_set", lang, period=said) if is_set else said
 
 
 def _in_unit(c: Claim, ref: Claim) -> Decimal:

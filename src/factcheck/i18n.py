@@ -180,7 +180,7 @@ _PARTS: Final = {"H1": N_("first half of {year}"), "H2": N_("second half of {yea
 
 def period_text(period: str | None, lang: str | None = None) -> str:
     """A period key of timescope.claim_period as a reader says it: 2024 → 2024年, 2024-H1 → 2024年上半年,
-    2024-M1-6 → 2024年1—6月; None → period unknown."""
+    2024-M1-6 → 2024年1—6月, 2024-D7-23 → 2024年截至7月23日; None → period unknown."""
     if not period:
         return gettext("period unknown", lang)
     year, _, part = period.partition("-")
@@ -190,6 +190,9 @@ def period_text(period: str | None, lang: str | None = None) -> str:
         return gettext("{year}", lang).format(year=year)
     if part in _PARTS:
         return gettext(_PARTS[part], lang).format(year=year)
+    if part.startswith("D") and "-" in part:
+        m, _, d = part[1:].partition("-")
+        return gettext("{year} up to {month}/{day}", lang).format(year=year, month=m, day=d)
     if part.startswith("M") and "-" in part:
         a, _, b = part[1:].partition("-")
         return gettext("months {first}–{last} of {year}", lang).format(first=a, last=b, year=year)

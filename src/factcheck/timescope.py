@@ -90,6 +90,11 @@ def _period(t: str | None, art_year: int | None, default_to_year: bool) -> str |
         if mm:
             part = f"M{mm.group(1)}-{mm.group(2)}"
         elif "截至" in rest:
-            mm = re.search(r"截至(\d{1,2})月", rest)  # 截至6月底: the months from January
-            part = f"M1-{mm.group(1)}" if mm else "todate"
+            mm = re.search(r"截至(\d{1,2})月(?:(底|末)|(\d{1,2})日)?", rest)
+            if mm and mm.group(3):  # 截至7月23日: the year up to that day
+                part = f"D{mm.group(1)}-{mm.group(3)}"
+            elif mm:  # 截至6月底: the months from January
+                part = f"M1-{mm.group(1)}"
+            else:
+                part = "todate"
     return f"{y}-{part}" if part else str(y)
