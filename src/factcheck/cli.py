@@ -594,7 +594,7 @@ def rule_cmd(rule_id, rule_dirs, lang):
     colon = i18n.gettext(": ")
     out = [shown_text(f"{r.id} {r.name}{colon}{i18n.rule_title(r)}"),
            i18n.gettext("kind {kind}, severity {severity}, window {window}").format(
-               kind=r.kind, severity=i18n.severity_word(r.severity), window=r.window), ""]
+               kind=r.kind, severity=i18n.severity_word(r.severity), window=i18n.window_word(r.window)), ""]
     for heading, text in ((i18n.gettext("What it checks"), docs["what"]), (i18n.gettext("Why it matters"), docs["why"])):
         out.append(heading)
         out.extend(wrap(shown_text(" ".join(text.split())), columns, "  "))

@@ -400,6 +400,15 @@ def rule_docs(rule, lang: str | None = None) -> dict:
     return base
 
 
+WINDOWS: Final = {"clause": N_("clause"), "sentence": N_("sentence"), "paragraph": N_("paragraph"),
+                   "article": N_("article"), "corpus": N_("across articles")}
+
+
+def window_word(window: str, lang: str | None = None) -> str:
+    """Where a rule's figures may be: sentence → 句子, corpus → 跨稿件."""
+    return gettext(WINDOWS[window], lang) if window in WINDOWS else window
+
+
 META_KEYS: Final = {"title": N_("title"), "date": N_("date"), "source": N_("source")}
 
 
