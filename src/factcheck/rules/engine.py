@@ -52,8 +52,8 @@ def natural(c: Claim, approx: Decimal, as_stated: bool = False) -> Interval:
     if got is not None:
         return got
     lo, hi = c.interval(approx, as_stated)
-    if is_pct(c):
-        scale = Decimal(100) if c.unit == "%" else Decimal(1000)
+    if is_pct(c):  # shares and rates in percent, as the formulas read them (12‰ is 1.2)
+        scale = Decimal(100)
         lo, hi = lo * scale, (hi * scale if hi != INF else INF)
     got = c.extra[key] = Interval(lo, hi)
     return got
