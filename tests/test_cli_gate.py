@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from factcheck.cli import main
+from rulefixtures import rule_data, write_rule
 
 ROOT = Path(__file__).resolve().parent.parent
 # a breakdown that does not add up (FC101, an error) and one that does
@@ -220,9 +221,7 @@ def test_factcheck_toml_select_ignore_tolerance_and_rules(work):
 def test_config_extra_rule_folder_is_loaded(work):
     house = work / "house"
     house.mkdir()
-    text = (ROOT / "rules" / "FC101.yaml").read_text(encoding="utf-8")
-    text = text.replace("id: FC101", "id: FC901").replace("name: breakdown-sum", "name: house-breakdown")
-    (house / "FC901.yaml").write_text(text, encoding="utf-8")
+    write_rule(house, rule_data("breakdown", id="FC901", name="house-breakdown"))
     (work / "factcheck.toml").write_text('rules = ["house"]\nselect = ["FC901"]\n', encoding="utf-8")
     r = fc("bad.txt")
     assert r.exit_code == 1

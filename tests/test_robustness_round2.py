@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.cli import main
+from rulefixtures import rule_data, write_rule
 
 ROOT = Path(__file__).resolve().parent.parent
 A = "项目总数69个，其中A项目22个，B项目29个，C项目19个。\n"  # one discrepancy (FC101): exit 1
@@ -84,21 +85,10 @@ def rule_folder(tmp_path: Path, name: str = "extra") -> Path:
     return d
 
 
-def copy_rule(src: str, folder: Path, new_id: str, new_name: str, **replace) -> Path:
-    text = (ROOT / "rules" / f"{src}.yaml").read_text(encoding="utf-8")
-    lines = []
-    for ln in text.splitlines():
-        if ln.startswith("id:"):
-            ln = f"id: {new_id}"
-        elif ln.startswith("name:"):
-            ln = f"name: {new_name}"
-        for key, value in replace.items():
-            if ln.startswith(f"{key}:"):
-                ln = f"{key}: {value}"
-        lines.append(ln)
-    path = folder / f"{new_id}.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+def copy_rule(fixture: str, folder: Path, new_id: str, new_name: str, **changes) -> Path:
+    """The fixture rule of a kind (tests/data/rules: breakdown, share, conflict) as new_id in folder, with
+    top-level keys and params of its own (tests/rulefixtures.py)."""
+    return write_rule(folder, rule_data(fixture, id=new_id, name=new_name, **changes), f"{new_id}.yaml")
 
 
 # --- crashes --------------------------------------------------------------------------------------------
@@ -227,7 +217,7 @@ def test_08_rule_folder_entry_that_is_not_a_rule_file(work, tmp_path, kind, comm
 def test_08_unreadable_rule_file(work, tmp_path, monkeypatch):
     """Root reads any file: the permission error is made by the reader's open."""
     folder = rule_folder(work)
-    copy_rule("FC101", folder, "FC950", "unreadable-copy")
+    copy_rule("breakdown", folder, "FC950", "unreadable-copy")
     import factcheck.safeio as safeio
 
     real_open = safeio.os.open
@@ -281,7 +271,7 @@ def test_09_a_part_of_five_thousand_zeros_is_not_a_figure(work, cache_dir):
 
 def test_09_formula_constant_beyond_28_digits(work, tmp_path):
     folder = rule_folder(work)
-    copy_rule("FC101", folder, "FC950", "huge-constant", formula='"total == 1e30 * sum(parts)"')
+    copy_rule("breakdown", folder, "FC950", "huge-constant", formula="total == 1e30 * sum(parts)")
     cache = tmp_path / "cache"
     r = fc(["a.txt", "--rules", folder, "--format", "json"], cache, cwd=work)
     assert r.returncode in (0, 1), err(r)
@@ -374,9 +364,7 @@ def test_14_article_sentences_and_parts_are_worked_out_once():
 
 def test_15_nested_repetition_in_a_rule_pattern_is_refused(work, tmp_path):
     folder = rule_folder(work)
-    path = copy_rule("FC101", folder, "FC950", "backtracking")
-    text = path.read_text(encoding="utf-8").replace("  markers: [", "  markers: ['(x+x+)+y', ", 1)
-    path.write_text(text, encoding="utf-8")
+    copy_rule("breakdown", folder, "FC950", "backtracking", params={"markers": ["(x+x+)+y", "其中"]})
     (work / "x.txt").write_text("项目总数69个，" + "x" * 34 + "，A项目22个。\n", encoding="utf-8")
     cache = tmp_path / "cache"
     v = fc(["rules", "--validate", folder], cache, cwd=work, timeout=60)
@@ -390,9 +378,7 @@ def test_15_a_pattern_that_backtracks_runs_out_of_its_budget(work, tmp_path, mon
     """A shape the check at load does not know ((a|aa)+ backtracks exponentially too) is stopped by the
     regex engine's time budget: the file is an error that names the rule."""
     folder = rule_folder(work)
-    path = copy_rule("FC101", folder, "FC950", "backtracking")
-    text = path.read_text(encoding="utf-8").replace("  markers: [", "  markers: ['(?:x|xx)+y', ", 1)
-    path.write_text(text, encoding="utf-8")
+    copy_rule("breakdown", folder, "FC950", "backtracking", params={"markers": ["(?:x|xx)+y", "其中"]})
     (work / "x.txt").write_text("项目总数69个，" + "x" * 60 + "，A项目22个，B项目29个。\n", encoding="utf-8")
     import factcheck.rules.patterns as patterns
 
@@ -471,6 +457,7 @@ def process(path, *a, **k):
     return real(path, *a, **k)
 pl.process = process
 from factcheck.cli import main
+from rulefixtures import rule_data, write_rule
 sys.argv = ["factcheck", sys.argv[1], "--jobs", "2", "--no-progress", "-o", os.path.join(MARKS, "r.txt")]
 main()
 """
@@ -623,6 +610,7 @@ def slow(f, text):
     time.sleep(120)
 atomic._write_all = slow
 from factcheck.cli import main
+from rulefixtures import rule_data, write_rule
 sys.argv = ["factcheck", sys.argv[1], "--format", "json", "--no-progress", "-o", sys.argv[3]]
 main()
 """
@@ -659,7 +647,7 @@ def _conflict_work(work: Path) -> None:
 def test_25_a_second_conflict_rule_runs(work, tmp_path):
     _conflict_work(work)
     folder = rule_folder(work)
-    copy_rule("FC801", folder, "FC950", "second-conflict")
+    copy_rule("conflict", folder, "FC950", "second-conflict")
     r = fc(["cf", "--rules", folder, "--format", "json"], tmp_path / "cache", cwd=work)
     assert r.returncode == 1, err(r)
     found = {(c["rule"], c["severity"]) for c in json.loads(r.stdout)["checks"] if c["status"] == "discrepancy"}
@@ -669,7 +657,7 @@ def test_25_a_second_conflict_rule_runs(work, tmp_path):
 def test_26_a_conflict_rules_severity_caps_its_findings(work, tmp_path):
     _conflict_work(work)
     folder = rule_folder(work)
-    copy_rule("FC801", folder, "FC950", "second-conflict", severity="info")
+    copy_rule("conflict", folder, "FC950", "second-conflict", severity="info")
     r = fc(["cf", "--rules", folder, "--format", "json", "--select", "FC950"], tmp_path / "cache", cwd=work)
     assert r.returncode == 0, err(r)
     found = [(c["rule"], c["severity"]) for c in json.loads(r.stdout)["checks"] if c["status"] == "discrepancy"]
@@ -835,7 +823,7 @@ def test_38_a_write_that_fails_names_the_target(tmp_path):
 
 def test_39_formula_with_a_nul(work, tmp_path):
     folder = rule_folder(work)
-    copy_rule("FC101", folder, "FC950", "nul-formula", formula='"total ==\\0 sum(parts)"')
+    copy_rule("breakdown", folder, "FC950", "nul-formula", formula="total ==\x00 sum(parts)")
     r = fc(["rules", "--validate", folder], tmp_path / "cache", cwd=work)
     assert r.returncode == 2
     assert b"None" not in r.stderr
@@ -865,7 +853,7 @@ def test_41_closed_standard_input(work, cache_dir):
 
 def test_42_duplicate_keys_in_a_rule_file(work, tmp_path):
     folder = rule_folder(work)
-    path = copy_rule("FC101", folder, "FC901", "duplicate-keys")
+    path = copy_rule("breakdown", folder, "FC901", "duplicate-keys")
     path.write_text(path.read_text(encoding="utf-8").replace("id: FC901", "id: FC901\nid: FC902"), encoding="utf-8")
     r = fc(["rules", "--validate", folder], tmp_path / "cache", cwd=work)
     assert r.returncode == 2
