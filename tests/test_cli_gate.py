@@ -102,7 +102,8 @@ def test_default_fail_on_is_error(work):
 def test_usage_errors_exit_2(work, args):
     r = runner().invoke(main, args)
     assert r.exit_code == 2, (args, r.stdout, r.stderr)
-    assert r.stdout == "" or "Usage" not in r.stdout
+    assert r.stdout == ""  # a usage error writes nothing to standard output …
+    assert "Error" in r.stderr or "error" in r.stderr, r.stderr  # … and says what is wrong on stderr
 
 
 def test_unknown_selector_is_named(work):

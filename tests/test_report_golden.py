@@ -46,7 +46,7 @@ def at_root(monkeypatch):
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_golden(fmt):
     r = run_seeds(fmt)
-    assert r.exit_code in (0, 1), r.stderr
+    assert r.exit_code == 1, r.stderr  # the seeds have discrepancies at severity error
     path = GOLDEN / FORMATS[fmt]
     if UPDATE:
         GOLDEN.mkdir(parents=True, exist_ok=True)
