@@ -463,7 +463,6 @@ def process(path, *a, **k):
     return real(path, *a, **k)
 pl.process = process
 from factcheck.cli import main
-from rulefixtures import rule_data, write_rule
 sys.argv = ["factcheck", sys.argv[1], "--jobs", "2", "--no-progress", "-o", os.path.join(MARKS, "r.txt")]
 main()
 """
@@ -616,7 +615,6 @@ def slow(f, text):
     time.sleep(120)
 atomic._write_all = slow
 from factcheck.cli import main
-from rulefixtures import rule_data, write_rule
 sys.argv = ["factcheck", sys.argv[1], "--format", "json", "--no-progress", "-o", sys.argv[3]]
 main()
 """
