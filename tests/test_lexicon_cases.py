@@ -95,8 +95,9 @@ def test_qualifier_gives_its_bound(one_claim, word):
     c = one_claim(text)
     got = _bound_of(c)
     assert c.text == figure, (text, c.text)
-    assert got == bound, (f"{word}{figure if where == 'before' else ''}: {text!r} is {BOUND_NAMES[bound]}, "
-                          f"read as {BOUND_NAMES.get(got, got)} (qualifier {c.qualifier!r} from {c.qualifier_text!r})")
+    phrase = word + figure if where == "before" else figure + word
+    assert got == bound, (f"{phrase} ({text}) is {BOUND_NAMES[bound]}, read as {BOUND_NAMES.get(got, got)} "
+                          f"(qualifier {c.qualifier!r} from {c.qualifier_text!r})")
     assert c.qualifier_text == word, (text, c.qualifier_text)
     lo, hi = c.interval()
     figure_value = c.base_value()
@@ -104,7 +105,7 @@ def test_qualifier_gives_its_bound(one_claim, word):
         assert 0 < lo <= figure_value and hi == INF, (text, lo, hi)
     elif bound == "upper":  # from nothing up to about the figure
         assert lo == 0 and figure_value <= hi < INF, (text, lo, hi)
-    else:  # around the figure, wider than its rounding alone
+    else:  # around the figure, on both sides
         assert 0 < lo < figure_value < hi < INF, (text, lo, hi)
 
 
