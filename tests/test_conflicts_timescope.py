@@ -86,25 +86,51 @@ def test_seed_conflict_and_agreements():
         assert agree and {c["status"] for c in agree} == {"ok"}, "agreeing figures are confirmed as ok checks"
 
 
-def test_conflict_scales_by_grouping(tmp_path):
-    """Conflict detection hashes subject keys: unrelated articles produce no pairs at all."""
+def test_conflict_scales_by_grouping(tmp_path, monkeypatch):
+    """Conflict detection hashes fact keys and compares each later mention with the first of its group: n
+    articles stating one fact make n - 1 comparisons (all pairs would make n(n - 1)/2), and articles about
+    different places make none with each other."""
     from decimal import Decimal
 
-    from factcheck.conflicts import find_conflicts
+    import factcheck.conflicts as conflicts
     from factcheck.pipeline import process
     from factcheck.rules.loader import rules_for_run
 
     rules = rules_for_run()
     conflict = [r for r in rules if r.kind == "conflict"]
-    paths = []
-    for i in range(40):
-        p = tmp_path / f"a{i:02d}.txt"
-        place = "甲乙丙丁戊己庚辛壬癸"[i % 10] + "东西南北"[i // 10]  # 甲东区, 乙东区 …: a place each
-        p.write_text(f"今年，{place}区实施重点项目{i + 10}个，总投资{i + 100}亿元。", encoding="utf-8")
-        paths.append(p)
-    results = [process(str(p), rules) for p in paths]
-    checks = find_conflicts(conflict, results, Decimal("0.05"))
-    assert checks == [], "articles about different places share no subject key"
+    assert len(conflict) == 1
+    real = conflicts.evaluate
+    compared: list[tuple[str, str]] = []
+
+    def counting(rule, group, approx):
+        compared.append((group.roles["first"].path, group.roles["second"].path))
+        return real(rule, group, approx)
+
+    monkeypatch.setattr(conflicts, "evaluate", counting)
+
+    def results(texts):
+        out = []
+        for i, text in enumerate(texts):
+            p = tmp_path / f"{len(list(tmp_path.iterdir())):03d}-{i:02d}.txt"
+            p.write_text(text, encoding="utf-8")
+            out.append(process(str(p), rules))
+        return out
+
+    # 40 articles, each about its own place: no fact is shared, nothing is compared
+    places = [a + b + "区" for a in "东西南北中" for b in "桥岭港滩峰塘洲溪"]
+    apart = results([f"2024年，{place}实施重点项目{i + 10}个，总投资{i + 100}亿元。" for i, place in enumerate(places)])
+    assert len({r.place for r in apart}) == 40
+    assert conflicts.find_conflicts(conflict, apart, Decimal("0.05")) == []
+    assert compared == []
+    # 40 articles about one place and one year, each stating the same facts (the investment 300 or 302亿元)
+    same = results([f"2024年，乙区实施重点项目60个，总投资{300 + 2 * (i % 2)}亿元。" for i in range(40)])
+    facts = len(conflicts.article_facts(conflict[0], same[0]))
+    assert facts >= 1
+    checks = conflicts.find_conflicts(conflict, same + apart, Decimal("0.05"))
+    assert len(compared) == facts * (len(same) - 1), (facts, len(compared))  # all pairs: facts * 780
+    assert {first for first, _ in compared} == {same[0].path}  # each mention against the first of its group
+    assert not {second for _, second in compared} & {r.path for r in apart}
+    assert [c.status for c in checks].count("discrepancy") >= 1  # the comparisons are real ones
 
 
 # --- comparisons worked out once ---------------------------------------------------------------------

@@ -206,7 +206,7 @@ def test_input_files_are_only_read(tmp_path, monkeypatch):
     r2 = CliRunner().invoke(main, ["check", "--no-progress", str(tmp_path)])
     monkeypatch.undo()
     assert r1.exit_code == 0, r1.output
-    assert r2.exit_code in (0, 1), r2.output
+    assert r2.exit_code == 0, r2.output  # 311.2亿元 of 69 projects: nothing to find wrong
     assert modes and all(set(m) <= set("rbt") for m in modes), modes
     after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     assert after == before

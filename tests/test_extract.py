@@ -317,11 +317,12 @@ def test_seed_thresholds(seed_claims):
 
 # --- spans ------------------------------------------------------------------------------------------
 
-def test_span_is_the_raw_text(seed_claims):
+def test_span_is_the_figure_from_its_first_digit_to_its_unit(seed_claims):
+    from spans import assert_spans
+
     for doc, claims in seed_claims.values():
+        assert_spans(doc.text, claims, body_start=doc.body_start)
         for c in claims:
-            assert 0 <= c.start < c.end <= len(doc.text)
-            assert doc.text[c.start:c.end] == c.text
             line_start = doc.text.rfind("\n", 0, c.start) + 1
             assert c.line == doc.text.count("\n", 0, c.start) + 1
             assert c.column == c.start - line_start + 1
@@ -370,7 +371,11 @@ def test_claims_json(seeds_dir):
     assert all(keys <= set(row) for row in rows)
     row = next(r for r in rows if r["text"].startswith("311.2"))
     assert (row["value"], row["unit"], row["subject"]) == ("311.2", "亿元", "总投资")
-    assert doc.text[row["start"]:row["end"]] == row["text"]
+    assert (row["start"], row["end"], row["text"]) == (doc.text.index("311.2亿"), doc.text.index("311.2亿") + 9,
+                                                       "311.2亿\n\n元")
+    # every row reports the span extraction found, and those spans are the figures' (tests/spans.py)
+    claims = extract(doc)
+    assert [(r["start"], r["end"], r["text"], r["unit"]) for r in rows] == [(c.start, c.end, c.text, c.unit) for c in claims]
     assert isinstance(row["value"], str)  # exact decimals, not floats
 
 

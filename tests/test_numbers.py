@@ -72,7 +72,7 @@ def test_chinese_precision(text, exp):
     ("两亿三千万", 230000000, 7),
 ])
 def test_chinese_precision_under_magnitude(text, value, exp):
-    """三千万 states its 3 at the 千万 place, as 两万 states its 2 at the 万 place (BUGS_FOUND.md #1)."""
+    """三千万 states its 3 at the 千万 place, as 两万 states its 2 at the 万 place."""
     assert parse_chinese(text) == (Decimal(value), exp)
 
 
@@ -171,7 +171,7 @@ def test_whole_count_is_exact(one_claim):
 
 @pytest.mark.parametrize("chinese, arabic", [("两万人", "2万人"), ("三千万元", "3千万元")])
 def test_same_statement_same_interval(one_claim, chinese, arabic):
-    """两万人 and 2万人 state the same figure to the same precision (BUGS_FOUND.md #1, #2)."""
+    """两万人 and 2万人 state the same figure to the same precision."""
     a, b = one_claim(chinese), one_claim(arabic)
     assert a.base_value() == b.base_value()
     assert a.interval() == b.interval()

@@ -2,20 +2,22 @@
 
 1. On arbitrary text (any Unicode; text built from the seeds' own characters with random line breaks and
    full-width forms; seed paragraphs with line breaks and full-width digits dropped in) pipeline.process
-   never fails, every claim's span lies inside the file, holds the claim's raw text, and holds the
+   never fails, every claim's span lies inside the file and is its figure's own (tests/spans.py), and holds the
    number's digits (after removing line breaks and spaces and folding full-width digits).
 2. Re-wrapping one paragraph of a seed differently (its line breaks removed and put back at another
    width, and a few more inserted, never next to a number, a unit or after a sentence end) changes no
    value and no verdict.
-3. Interval arithmetic through the real rule engine (rules/ loaded as a run loads them, checked with
-   factcheck.rules.validate.run_example): a relation built to hold from random Decimals rounded to random
-   precisions is never a discrepancy; one perturbed by more than its tolerance always is.
+3. Interval arithmetic through the real rule engine (a breakdown and a share rule made from the fixture
+   rules in tests/data/rules when the tests run, checked with factcheck.rules.validate.run_example): a
+   relation built to hold from random Decimals rounded to random precisions is never a discrepancy; one
+   perturbed by more than its tolerance always is.
 
 Example counts are explicit (max_examples) and modest so that the suite stays fast; EXAMPLES lists them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import tempfile
@@ -28,16 +30,16 @@ from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 from factcheck.extract import CN_NUM
-from factcheck.normalize import CLOSERS, TERMINAL, UNIT_START
+from factcheck.normalize import CLOSERS, TERMINAL, UNIT_START, normalize
 from factcheck.pipeline import process
 from factcheck.rules.loader import rules_for_run
 from factcheck.rules.validate import run_example
+from rulefixtures import load, rule_data
+from spans import span_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}
-RULES = rules_for_run()
-RULE = {r.id: r for r in RULES}
 
 EXAMPLES = {  # max_examples of each property (reported in the issue)
     "never_fails_arbitrary_unicode": 150,
@@ -62,11 +64,17 @@ def _cleanup():
     shutil.rmtree(_TMP, ignore_errors=True)
 
 
+@functools.lru_cache(maxsize=1)
+def builtin_rules():
+    """The built-in rules, loaded by the first test that runs the whole checker (not at import)."""
+    return rules_for_run()
+
+
 def run_text(text: str, name: str = "a.txt"):
     """pipeline.process on text written to a real file (UTF-8), as a run reads it."""
     p = _TMP / name
     p.write_bytes(text.encode("utf-8", "surrogatepass"))
-    return process(str(p), RULES), p.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    return process(str(p), builtin_rules()), p.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def fold(s: str) -> str:
@@ -76,10 +84,11 @@ def fold(s: str) -> str:
 
 def check_result(res, text: str) -> None:
     assert res.error is None, res.error + "\n" + (res.internal or "")
+    norm = normalize(text)
     ids = set()
     for c in res.claims:
         assert 0 <= c.start < c.end <= len(text), (c.start, c.end, len(text))
-        assert text[c.start:c.end] == c.text
+        assert not (bad := span_problems(text, c, norm)), bad
         assert c.line == text.count("\n", 0, c.start) + 1
         assert c.value.is_finite()
         span = fold(c.text)
@@ -241,8 +250,19 @@ def test_rewrap_blocks_exist():
 NAMES = ["甲类", "乙类", "丙类", "丁类"]
 
 
-def statuses(rule_id: str, text: str) -> list[str]:
-    return [c.status for c in run_example(RULE[rule_id], text)]
+@pytest.fixture(scope="module")
+def breakdown_rule(tmp_path_factory):
+    """tests/data/rules/breakdown.yaml as it is (its parameters at their defaults)."""
+    return load(tmp_path_factory.mktemp("breakdown-rule"), rule_data("breakdown"))
+
+
+@pytest.fixture(scope="module")
+def share_rule(tmp_path_factory):
+    return load(tmp_path_factory.mktemp("share-rule"), rule_data("share"))
+
+
+def statuses(rule, text: str) -> list[str]:
+    return [c.status for c in run_example(rule, text)]
 
 
 def half(places: int) -> Decimal:
@@ -253,10 +273,10 @@ def q(d: Decimal, places: int, rounding=ROUND_HALF_EVEN) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-places), rounding=rounding)
 
 
-def plausible(stated: Decimal, lo: Decimal, hi: Decimal, rule_id: str) -> bool:
+def plausible(stated: Decimal, lo: Decimal, hi: Decimal, rule) -> bool:
     """The engine calls a miss beyond the rule's plausible_ratio a mismatched pairing (unverifiable), not a
     discrepancy; perturbations stay inside that ratio."""
-    ratio = Decimal(str(getattr(RULE[rule_id], "plausible_ratio", 2.0)))
+    ratio = Decimal(str(rule.plausible_ratio))
     nearest = min(max(stated, lo), hi)
     return stated / ratio <= nearest <= stated * ratio
 
@@ -265,30 +285,28 @@ def breakdown_text(total: str, parts: list[str], unit: str, lead: str = "全区�
     return f"{lead}{total}{unit}，其中" + "，".join(f"{NAMES[i]}项目{p}{unit}" for i, p in enumerate(parts)) + "。"
 
 
-COVERAGE = Decimal(str(RULE["FC101"].p.exhaustive_min_coverage))
-
-
 @settings(max_examples=EXAMPLES["breakdown_counts_hold"], **COMMON)
 @given(st.lists(st.integers(1, 10**6), min_size=2, max_size=4))
-def test_breakdown_of_counts_that_add_up_is_never_a_discrepancy(parts):
+def test_breakdown_of_counts_that_add_up_is_never_a_discrepancy(breakdown_rule, parts):
     text = breakdown_text(str(sum(parts)), [str(p) for p in parts], "个")
     note(text)
-    s = statuses("FC101", text)
+    s = statuses(breakdown_rule, text)
     assert "discrepancy" not in s
     assert "ok" in s  # the rule did test it
 
 
 @settings(max_examples=EXAMPLES["breakdown_counts_perturbed"], **COMMON)
 @given(st.lists(st.integers(1, 10**6), min_size=2, max_size=4), st.integers(1, 10**6), st.booleans())
-def test_breakdown_of_counts_that_miss_is_always_a_discrepancy(parts, delta, up):
+def test_breakdown_of_counts_that_miss_is_always_a_discrepancy(breakdown_rule, parts, delta, up):
     s_ = sum(parts)
     total = s_ + delta if up else s_ - delta
     assume(total >= 1)
-    assume(Decimal(s_) / Decimal(total) >= COVERAGE)  # still a full breakdown, not a partial one (其中 one item)
-    assume(plausible(Decimal(total), Decimal(s_), Decimal(s_), "FC101"))
+    coverage = Decimal(str(breakdown_rule.p.exhaustive_min_coverage))
+    assume(Decimal(s_) / Decimal(total) >= coverage)  # still a full breakdown, not a partial one (其中 one item)
+    assume(plausible(Decimal(total), Decimal(s_), Decimal(s_), breakdown_rule))
     text = breakdown_text(str(total), [str(p) for p in parts], "个")
     note(text)
-    assert "discrepancy" in statuses("FC101", text)  # counts are exact: any miss is one
+    assert "discrepancy" in statuses(breakdown_rule, text)  # counts are exact: any miss is one
 
 
 amounts = st.decimals(min_value=Decimal("10"), max_value=Decimal("10000"), places=4)
@@ -297,20 +315,21 @@ places = st.integers(0, 2)
 
 @settings(max_examples=EXAMPLES["breakdown_amounts_hold"], **COMMON)
 @given(st.lists(st.tuples(amounts, places), min_size=2, max_size=4), places)
-def test_breakdown_of_rounded_amounts_is_never_a_discrepancy(parts, total_places):
+def test_breakdown_of_rounded_amounts_is_never_a_discrepancy(breakdown_rule, parts, total_places):
     """True values x_i; the article states each rounded to its own precision, and the total rounded to
     its own: the rounding intervals always contain the truth, so the check must pass."""
     total = q(sum(x for x, _ in parts), total_places)
     text = breakdown_text(str(total), [str(q(x, p)) for x, p in parts], "亿元", "全区完成投资")
     note(text)
-    s = statuses("FC101", text)
+    s = statuses(breakdown_rule, text)
     assert "discrepancy" not in s
     assert "ok" in s
 
 
 @settings(max_examples=EXAMPLES["breakdown_amounts_perturbed"], **COMMON)
 @given(st.lists(st.tuples(amounts, places), min_size=2, max_size=4), places, st.integers(0, 50), st.booleans())
-def test_breakdown_of_amounts_missing_by_more_than_the_rounding_is_a_discrepancy(parts, total_places, extra, up):
+def test_breakdown_of_amounts_missing_by_more_than_the_rounding_is_a_discrepancy(breakdown_rule, parts, total_places,
+                                                                                 extra, up):
     stated = [q(x, p) for x, p in parts]
     s_ = sum(stated)
     tol = half(total_places) + sum(half(p) for _, p in parts)  # every stated figure's half unit
@@ -318,11 +337,11 @@ def test_breakdown_of_amounts_missing_by_more_than_the_rounding_is_a_discrepancy
     target = s_ + tol + unit * (1 + extra) if up else s_ - tol - unit * (1 + extra)
     total = q(target, total_places, ROUND_CEILING if up else ROUND_FLOOR)
     assert abs(total - s_) > tol
-    assume(total > 0 and s_ / total >= COVERAGE)
-    assume(plausible(total, s_, s_, "FC101"))
+    assume(total > 0 and s_ / total >= Decimal(str(breakdown_rule.p.exhaustive_min_coverage)))
+    assume(plausible(total, s_, s_, breakdown_rule))
     text = breakdown_text(str(total), [str(x) for x in stated], "亿元", "全区完成投资")
     note(text)
-    assert "discrepancy" in statuses("FC101", text)
+    assert "discrepancy" in statuses(breakdown_rule, text)
 
 
 def share_text(part: Decimal, whole: Decimal, pct: Decimal) -> str:
@@ -331,12 +350,12 @@ def share_text(part: Decimal, whole: Decimal, pct: Decimal) -> str:
 
 @settings(max_examples=EXAMPLES["share_holds"], **COMMON)
 @given(amounts, st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1"), places=4), places, places, places)
-def test_share_of_rounded_figures_is_never_a_discrepancy(x, ratio, dp, dw, dq):
+def test_share_of_rounded_figures_is_never_a_discrepancy(share_rule, x, ratio, dp, dw, dq):
     y = x / ratio
     part, whole, pct = q(x, dp), q(y, dw), q(100 * x / y, dq)
     text = share_text(part, whole, pct)
     note(text)
-    s = statuses("FC201", text)
+    s = statuses(share_rule, text)
     assert "discrepancy" not in s
     assert "ok" in s
 
@@ -344,7 +363,7 @@ def test_share_of_rounded_figures_is_never_a_discrepancy(x, ratio, dp, dw, dq):
 @settings(max_examples=EXAMPLES["share_perturbed"], **COMMON)
 @given(amounts, st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1"), places=4), places, places, places,
        st.integers(0, 30), st.booleans())
-def test_share_missing_by_more_than_the_rounding_is_a_discrepancy(x, ratio, dp, dw, dq, extra, up):
+def test_share_missing_by_more_than_the_rounding_is_a_discrepancy(share_rule, x, ratio, dp, dw, dq, extra, up):
     part, whole = q(x, dp), q(x / ratio, dw)
     hp, hw, hq = half(dp), half(dw), half(dq)
     assume(whole - hw > 0)
@@ -353,7 +372,7 @@ def test_share_missing_by_more_than_the_rounding_is_a_discrepancy(x, ratio, dp, 
     pct = q(hi + hq + unit * (1 + extra), dq, ROUND_CEILING) if up else q(lo - hq - unit * (1 + extra), dq, ROUND_FLOOR)
     assert pct - hq > hi or pct + hq < lo  # outside by more than its own rounding
     assume(pct > 0)
-    assume(plausible(pct, lo, hi, "FC201"))
+    assume(plausible(pct, lo, hi, share_rule))
     text = share_text(part, whole, pct)
     note(text)
-    assert "discrepancy" in statuses("FC201", text)
+    assert "discrepancy" in statuses(share_rule, text)

@@ -1,5 +1,6 @@
 """Extraction properties (hypothesis): it never raises on any string, and every claim's span lies inside
-the original text and holds the figure's own characters."""
+the original text and is the figure's own (tests/spans.py: from its first digit or numeral to its unit's
+last character, no space or line break at an edge, the normalized figure maps back to it)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from hypothesis import strategies as st
 
 from factcheck.documents import Document, front_matter
 from factcheck.extract import extract
+from factcheck.normalize import normalize
 from factcheck.numbers import parse_chinese, to_chinese
 from factcheck.units import unit_info
+from spans import span_problems
 
 CN_NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
 ALPHABET = list("0123456789.,%‰１２３４５６７８９０，．％－～ \u3000\n\n\n万亿千百十一二两三四五六七八九零〇"
@@ -44,10 +47,11 @@ def fold(s: str) -> str:
 
 
 def check_claims(text: str, claims, body_start: int = 0) -> None:
+    norm = normalize(text, body_start)
     prev = -1
     for c in claims:
         assert body_start <= c.start < c.end <= len(text), (c.start, c.end, len(text))
-        assert c.text == text[c.start:c.end]
+        assert not (bad := span_problems(text, c, norm, body_start)), bad
         assert c.start >= prev
         prev = c.start
         assert c.line == text.count("\n", 0, c.start) + 1

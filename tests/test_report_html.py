@@ -212,7 +212,7 @@ def test_report_in_headless_chromium(tmp_path, monkeypatch):
     args = ["seeds/", str(tmp_path / HOSTILE_NAME), "--no-progress"]
     data = json.loads(runner().invoke(main, [*args, "--format", "json"]).stdout)
     r = runner().invoke(main, [*args, "--format", "html", "--output", str(out)])
-    assert r.exit_code in (1, 2) and out.is_file()
+    assert r.exit_code == 1 and out.is_file(), r.stderr  # the seeds' discrepancies; the hostile file is read
     url = out.resolve().as_uri()
 
     dom = _browser(exe, url, tmp_path, "--dump-dom", "--virtual-time-budget=3000")

@@ -180,8 +180,12 @@ def test_cli_text_on_real_articles(tmp_path, monkeypatch):
     code, under = frames[3]
     assert code == BREAKDOWN.rstrip("\n")
     assert caret_runs(under) == [(cols(code[:code.index(t)]), cols(t)) for t in ("69个", "22个", "29个", "19个")]
-    # the cross-article conflict shows the other file's path and line
+    # the cross-article conflict shows the other file's path and line, and a frame of each figure's line
     assert "--> b.txt:4:1" in out and "--> a.txt:3:" in out
+    code, under = frames[4]  # b.txt, found after every file was checked: its line is still shown
+    assert code == "1208亿元的产业项目97个。" and caret_runs(under) == [(0, cols("1208亿元"))]
+    a_line = "二七区有效运作产业项目97个、总投资1352亿元，加快构建重点项目产业带。"
+    assert f" 3 | {a_line}\n" in out
     last = out.rstrip("\n").split("\n")[-1]
     assert last.startswith("3 个文件，") and "2 处不符（1 个错误，1 个警告，0 个提示）" in last
     assert "项无法核对" in last and "项核对" in last and "个数字" in last

@@ -23,12 +23,12 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.cli import main
+from rulefixtures import line_of, rule_data, rule_text, with_block, write_rule
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 SEED = "000_3e47b0061565aec6.txt"  # has the 22 + 29 + 19 ≠ 69 breakdown discrepancy (FC101)
-RULE_FC101 = ROOT / "rules" / "FC101.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -381,95 +381,123 @@ def test_hostile_front_matter_is_no_crash(tmp_path, cache_dir, kind):
 
 # --- bad rule files ---------------------------------------------------------------------------------------
 
-def _rule_text(**subs) -> str:
-    """FC101.yaml as FC901 (so it does not clash with the built-in rule), with top-level blocks replaced
-    (a key's line and its indented lines) or, given None, removed."""
-    blocks: list[tuple[str, list[str]]] = []
-    for ln in RULE_FC101.read_text(encoding="utf-8").splitlines():
-        if ln and not ln[0].isspace() and not ln.startswith("#"):
-            blocks.append((ln.split(":", 1)[0], [ln]))
-        else:
-            blocks[-1][1].append(ln)
-    subs = {"id": "id: FC901", "name": "name: test-rule", **subs}
-    out = []
-    for key, lines in blocks:
-        if key in subs:
-            if subs[key] is not None:
-                out.append(subs[key])
-        else:
-            out.extend(lines)
-    return "\n".join(out) + "\n"
+# Each case is made when its test runs, from the fixture rule tests/data/rules/breakdown.yaml (FC901) with
+# one thing broken (tests/rulefixtures.py): a case builder returns
+# ({file name: text}, the file that must be named, key, reason fragment, line (None: none expected)).
+
+def _text(**changes) -> str:
+    return rule_text(rule_data("breakdown", **changes))
 
 
-def _line_of(text: str, prefix: str) -> int:
-    return next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith(prefix))
+def _one(t: str, key, reason, line):
+    return {"FC901.yaml": t}, "FC901.yaml", key, reason, line
 
 
-def _write_rule(d: Path, text: str, name: str = "FC901.yaml") -> Path:
-    d.mkdir(exist_ok=True)
-    (d / name).write_text(text, encoding="utf-8")
-    return d / name
-
-
-# name → (files {filename: text}, file that must be named, key, reason fragment, line (None: none expected))
-def _bad_rules():
-    cases = {}
-    t = _rule_text(kind="kind: [breakdown")
+def _invalid_yaml():
+    t = with_block(_text(), "kind", "kind: [breakdown")
     # the parser notices the unclosed [ on the line after it: either line is a fair pointer
-    cases["invalid-yaml"] = ({"FC901.yaml": t}, "FC901.yaml", None, "invalid YAML",
-                             (_line_of(t, "kind:"), _line_of(t, "kind:") + 1))
-    t = _rule_text(severity="severity: error\ncolour: red")
-    cases["unknown-key"] = ({"FC901.yaml": t}, "FC901.yaml", "colour", "unknown key", _line_of(t, "colour:"))
-    t = _rule_text().replace("  exhaustive_min_parts: 2", "  exhaustive_min_parts: 2\n  bogus: 1")
-    cases["unknown-param-key"] = ({"FC901.yaml": t}, "FC901.yaml", "params.bogus", "unknown key",
-                                  _line_of(t, "  bogus:"))
-    t = _rule_text().replace("  exhaustive_min_parts: 2", "  exhaustive_min_parts: many")
-    cases["wrong-type"] = ({"FC901.yaml": t}, "FC901.yaml", "params.exhaustive_min_parts", "valid integer",
-                           _line_of(t, "  exhaustive_min_parts:"))
-    t = _rule_text(examples="examples: 12")
-    cases["wrong-type-mapping"] = ({"FC901.yaml": t}, "FC901.yaml", "examples", "valid dictionary",
-                                   _line_of(t, "examples:"))
-    t = _rule_text(kind="kind: magic")
-    cases["unknown-kind"] = ({"FC901.yaml": t}, "FC901.yaml", "kind", "magic", _line_of(t, "kind:"))
-    t = _rule_text(formula='formula: "total == sum(parts"')
-    cases["formula-syntax"] = ({"FC901.yaml": t}, "FC901.yaml", "formula", "syntax error", _line_of(t, "formula:"))
-    t = _rule_text(formula='formula: "total == sum(parts) + secret"')
-    cases["formula-unknown-name"] = ({"FC901.yaml": t}, "FC901.yaml", "formula", "unknown name 'secret'",
-                                     _line_of(t, "formula:"))
-    t = _rule_text(formula="formula: \"total == __import__('os').system('true')\"")
-    cases["formula-import"] = ({"FC901.yaml": t}, "FC901.yaml", "formula", "not allowed", _line_of(t, "formula:"))
-    t = _rule_text(formula='formula: "total == sum(parts)"').replace(
-        '  partial_formula: "total >= sum(parts)"', '  partial_formula: "total >= exec(parts)"')
-    cases["extra-formula-call"] = ({"FC901.yaml": t}, "FC901.yaml", "params.partial_formula", "'exec' is not allowed",
-                                   _line_of(t, "  partial_formula:"))
-    # the built-in rules have no message of their own (i18n words them); a rule file may give one
-    t = _rule_text(formula='formula: "total == sum(parts)"\nmessage: "{arithmetic.__class__.__mro__}"')
-    cases["message-attribute"] = ({"FC901.yaml": t}, "FC901.yaml", "message", "placeholder", _line_of(t, "message:"))
-    t = _rule_text(formula='formula: "total == sum(parts)"\nmessage: "{arithmetic:>999999999999}"')
-    cases["message-format-spec"] = ({"FC901.yaml": t}, "FC901.yaml", "message", "format spec", _line_of(t, "message:"))
-    t = _rule_text().replace("  markers: [", "  markers: ['" + "(" * 5000 + ")" * 5000 + "', ")
-    cases["regex-too-deep"] = ({"FC901.yaml": t}, "FC901.yaml", "params.markers.0", "invalid pattern",
-                               _line_of(t, "  markers:"))
-    t = _rule_text()
-    t2 = t.replace("name: test-rule", "name: other-rule")
-    cases["duplicated-id"] = ({"FC901.yaml": t, "FC902.yaml": t2}, "FC902.yaml", "id", "duplicated rule id FC901",
-                              None)
-    deep = _rule_text(params="params: " + "[" * 100_000 + "]" * 100_000)
-    cases["yaml-nested-100000-deep"] = ({"FC901.yaml": deep}, "FC901.yaml", None, "nested more than",
-                                        _line_of(deep, "params:"))
+    return _one(t, None, "invalid YAML", (line_of(t, "kind:"), line_of(t, "kind:") + 1))
+
+
+def _unknown_key():
+    t = with_block(_text(), "severity", "severity: error\ncolour: red")
+    return _one(t, "colour", "unknown key", line_of(t, "colour:"))
+
+
+def _unknown_param_key():
+    t = _text(params={"bogus": 1})
+    return _one(t, "params.bogus", "unknown key", line_of(t, "  bogus:"))
+
+
+def _wrong_type():
+    t = _text(params={"exhaustive_min_parts": "many"})
+    return _one(t, "params.exhaustive_min_parts", "valid integer", line_of(t, "  exhaustive_min_parts:"))
+
+
+def _wrong_type_mapping():
+    t = _text(examples=12)
+    return _one(t, "examples", "valid dictionary", line_of(t, "examples:"))
+
+
+def _unknown_kind():
+    t = _text(kind="magic")
+    return _one(t, "kind", "magic", line_of(t, "kind:"))
+
+
+def _formula(formula: str, reason: str):
+    def make():
+        t = _text(formula=formula)
+        return _one(t, "formula", reason, line_of(t, "formula:"))
+    return make
+
+
+def _extra_formula_call():
+    t = _text(params={"partial_formula": "total >= exec(parts)"})
+    return _one(t, "params.partial_formula", "'exec' is not allowed", line_of(t, "  partial_formula:"))
+
+
+def _message(message: str, reason: str):
+    def make():
+        t = _text(message=message)
+        return _one(t, "message", reason, line_of(t, "message:"))
+    return make
+
+
+def _regex_too_deep():
+    markers = rule_data("breakdown")["params"]["markers"]
+    t = _text(params={"markers": ["(" * 5000 + ")" * 5000, *markers]})
+    return _one(t, "params.markers.0", "invalid pattern", next(i for i, ln in enumerate(t.splitlines(), 1) if "(((((" in ln))
+
+
+def _duplicated_id():
+    t = _text()
+    t2 = _text(name="other-rule")
+    return {"FC901.yaml": t, "FC902.yaml": t2}, "FC902.yaml", "id", "duplicated rule id FC901", None
+
+
+def _yaml_nested_100000_deep():
+    deep = with_block(_text(), "params", "params: " + "[" * 100_000 + "]" * 100_000)
+    return _one(deep, None, "nested more than", line_of(deep, "params:"))
+
+
+def _yaml_billion_laughs():
     rows = ["a0: &a0 ['lol','lol','lol','lol','lol','lol','lol','lol','lol']"]
     rows += [f"  a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
-    bomb = _rule_text(window=None, params="params:\n  " + "\n".join(rows) + "\nwindow: *a9")  # anchors first
-    cases["yaml-billion-laughs"] = ({"FC901.yaml": bomb}, "FC901.yaml", None, "aliases expand", None)
-    t = _rule_text(window="window: &w [*w]")
-    cases["yaml-recursive-alias"] = ({"FC901.yaml": t}, "FC901.yaml", None, "recursive alias", _line_of(t, "window:"))
+    # the anchors first (in params), the alias that expands them after (window)
+    bomb = with_block(with_block(_text(), "window", None), "params", "params:\n  " + "\n".join(rows) + "\nwindow: *a9")
+    return _one(bomb, None, "aliases expand", None)
+
+
+def _yaml_recursive_alias():
+    t = with_block(_text(), "window", "window: &w [*w]")
+    return _one(t, None, "recursive alias", line_of(t, "window:"))
+
+
+def _python_object_tag():
     t = (HOSTILE / "pwned_rule" / "FC990.yaml").read_text(encoding="utf-8")
-    cases["python-object-tag"] = ({"FC990.yaml": t}, "FC990.yaml", None, "could not determine a constructor",
-                                  _line_of(t, "severity:"))
-    return cases
+    return {"FC990.yaml": t}, "FC990.yaml", None, "could not determine a constructor", line_of(t, "severity:")
 
 
-BAD_RULES = _bad_rules()
+BAD_RULES = {
+    "invalid-yaml": _invalid_yaml,
+    "unknown-key": _unknown_key,
+    "unknown-param-key": _unknown_param_key,
+    "wrong-type": _wrong_type,
+    "wrong-type-mapping": _wrong_type_mapping,
+    "unknown-kind": _unknown_kind,
+    "formula-syntax": _formula("total == sum(parts", "syntax error"),
+    "formula-unknown-name": _formula("total == sum(parts) + secret", "unknown name 'secret'"),
+    "formula-import": _formula("total == __import__('os').system('true')", "not allowed"),
+    "extra-formula-call": _extra_formula_call,
+    "message-attribute": _message("{arithmetic.__class__.__mro__}", "placeholder"),
+    "message-format-spec": _message("{arithmetic:>999999999999}", "format spec"),
+    "regex-too-deep": _regex_too_deep,
+    "duplicated-id": _duplicated_id,
+    "yaml-nested-100000-deep": _yaml_nested_100000_deep,
+    "yaml-billion-laughs": _yaml_billion_laughs,
+    "yaml-recursive-alias": _yaml_recursive_alias,
+    "python-object-tag": _python_object_tag,
+}
 
 
 def _check_rule_error(stderr: str, folder: Path, fname: str, key, reason, line) -> None:
@@ -487,10 +515,10 @@ def _check_rule_error(stderr: str, folder: Path, fname: str, key, reason, line) 
 
 @pytest.mark.parametrize("case", sorted(BAD_RULES))
 def test_bad_rule_file_in_a_check_run(tmp_path, cache_dir, case):
-    files, fname, key, reason, line = BAD_RULES[case]
+    files, fname, key, reason, line = BAD_RULES[case]()
     folder = tmp_path / "rules"
     for name, text in files.items():
-        _write_rule(folder, text, name)
+        write_rule(folder, text, name)
     r = cli([SEEDS, "--rules", folder, "--format", "json", "--jobs", "1"], cache_dir, timeout=60)
     assert r.returncode == 2, r.stderr
     assert r.stdout == ""  # no report from a run with a broken rule
@@ -499,10 +527,10 @@ def test_bad_rule_file_in_a_check_run(tmp_path, cache_dir, case):
 
 @pytest.mark.parametrize("case", sorted(BAD_RULES))
 def test_bad_rule_file_in_rules_validate(tmp_path, cache_dir, case):
-    files, fname, key, reason, line = BAD_RULES[case]
+    files, fname, key, reason, line = BAD_RULES[case]()
     folder = tmp_path / "rules"
     for name, text in files.items():
-        _write_rule(folder, text, name)
+        write_rule(folder, text, name)
     r = cli(["rules", "--validate", folder], cache_dir, timeout=60)
     assert r.returncode == 2, r.stderr
     _check_rule_error(r.stderr, folder, fname, key, reason, line)
@@ -511,7 +539,7 @@ def test_bad_rule_file_in_rules_validate(tmp_path, cache_dir, case):
 def test_the_good_rule_template_is_valid(tmp_path, cache_dir):
     """The bad rules above are one change away from this one, which validates: each error is its change."""
     folder = tmp_path / "rules"
-    _write_rule(folder, _rule_text())
+    write_rule(folder, _text())
     r = cli(["rules", "--validate", folder], cache_dir)
     assert r.returncode == 0, r.stderr
     r = cli([SEEDS, "--rules", folder, "--format", "json", "--jobs", "1"], cache_dir)
@@ -521,7 +549,7 @@ def test_the_good_rule_template_is_valid(tmp_path, cache_dir):
 
 def test_rule_id_duplicating_a_builtin_rule(tmp_path, cache_dir):
     folder = tmp_path / "rules"
-    _write_rule(folder, RULE_FC101.read_text(encoding="utf-8"), "mine.yaml")
+    write_rule(folder, _text(id="FC101"), "mine.yaml")
     r = cli([SEEDS, "--rules", folder], cache_dir)
     assert r.returncode == 2
     _check_rule_error(r.stderr, folder, "mine.yaml", "id", "duplicated rule id FC101", None)

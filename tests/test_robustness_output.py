@@ -65,7 +65,7 @@ def test_seeds_are_unchanged_by_a_run(tmp_path, cache_dir, jobs):
     r = cli(["claims", src], cache_dir)
     assert r.returncode == 0
     r = cli([src, "--format", "html", "--jobs", jobs], cache_dir)  # html reads the articles again
-    assert r.returncode in (1, 2)
+    assert r.returncode == 1, r.stderr  # the seeds' discrepancies, no error
     assert snapshot(src) == before  # same names, bytes, mtimes and modes: nothing written, nothing added
 
 

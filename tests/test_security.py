@@ -16,10 +16,11 @@ import yaml
 from factcheck.rules.formula import FormulaError, parse_formula
 from factcheck.rules.schema import RuleError, load_rule_file, load_rules
 
+import rulefixtures
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 HOSTILE = ROOT / "tests" / "data" / "hostile"
-RULE = yaml.safe_load((ROOT / "rules" / "FC101.yaml").read_text(encoding="utf-8"))
 
 
 def cli(args, tmp_path, env=None, timeout=120):
@@ -29,13 +30,10 @@ def cli(args, tmp_path, env=None, timeout=120):
 
 
 def write_rule(folder: Path, formula=None, **changes) -> Path:
-    data = dict(RULE, id="FC901", name="test-rule", **changes)
+    """The fixture breakdown rule (tests/data/rules/breakdown.yaml, FC901) with a formula or keys of its own."""
     if formula is not None:
-        data["formula"] = formula
-    folder.mkdir(parents=True, exist_ok=True)
-    p = folder / "FC901.yaml"
-    p.write_text(yaml.safe_dump(data, allow_unicode=True, width=10**9), encoding="utf-8")
-    return p
+        changes["formula"] = formula
+    return rulefixtures.write_rule(folder, rulefixtures.rule_data("breakdown", **changes), "FC901.yaml")
 
 
 # --- formulas never run code ----------------------------------------------------------------------------------
@@ -165,18 +163,17 @@ UNSAFE_TAGS = {
 @pytest.mark.parametrize("case", sorted(UNSAFE_TAGS))
 def test_unsafe_yaml_tag_in_a_rule_is_refused_and_not_run(tmp_path, case):
     marker = tmp_path / "PWNED"
-    text = (ROOT / "rules" / "FC101.yaml").read_text(encoding="utf-8").replace("id: FC101", "id: FC901").replace(
-        "name: breakdown-sum", "name: test-rule").replace(
-        "severity: error", "severity: " + UNSAFE_TAGS[case].replace("{marker}", str(marker)))
+    text = rulefixtures.with_block(rulefixtures.rule_text(rulefixtures.rule_data("breakdown")), "severity",
+                                   "severity: " + UNSAFE_TAGS[case].replace("{marker}", str(marker)))
+    line = rulefixtures.line_of(text, "severity:")
     folder = tmp_path / "rules"
-    folder.mkdir()
-    (folder / "FC901.yaml").write_text(text, encoding="utf-8")
+    rulefixtures.write_rule(folder, text, "FC901.yaml")
     with pytest.raises(RuleError) as e:
         load_rules([folder])
     assert "FC901.yaml" in str(e.value) and "constructor" in str(e.value)
     for args in ([SEEDS, "--rules", folder], ["rules", "--validate", folder]):
         r = cli(args, tmp_path)
-        assert r.returncode == 2 and "Traceback" not in r.stderr and "FC901.yaml:4:" in r.stderr
+        assert r.returncode == 2 and "Traceback" not in r.stderr and f"FC901.yaml:{line}:" in r.stderr
     assert not marker.exists()
 
 
@@ -256,15 +253,7 @@ PAYLOADS = {
 }
 
 
-def _html_available(tmp_path) -> bool:
-    (tmp_path / "probe.txt").write_text("项目3个。", encoding="utf-8")
-    r = cli([tmp_path / "probe.txt", "--format", "html"], tmp_path)
-    return r.returncode in (0, 1) and "<html" in r.stdout.lower()
-
-
 def test_html_report_escapes_articles_rules_and_configuration(tmp_path):
-    if not _html_available(tmp_path):
-        pytest.skip("--format html is not implemented yet")
     folder = tmp_path / f"articles{PAYLOADS['path']}"
     folder.mkdir()
     article = folder / f"x{PAYLOADS['path']}.txt"
@@ -278,6 +267,7 @@ def test_html_report_escapes_articles_rules_and_configuration(tmp_path):
     r = cli([folder, "--rules", rules, "--config", cfg, "--format", "html"], tmp_path)
     assert r.returncode == 1, r.stderr
     page = r.stdout
+    assert page.lstrip().lower().startswith("<!doctype html") and "<html" in page.lower()
     scan = _Scan()
     scan.feed(page)
     text = "".join(scan.text)

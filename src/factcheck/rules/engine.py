@@ -54,8 +54,8 @@ def natural(c: Claim, approx: Decimal, as_stated: bool = False) -> Interval:
     if got is not None:
         return got
     lo, hi = c.interval(approx, as_stated)
-    if is_pct(c):
-        scale = Decimal(100) if c.unit == "%" else Decimal(1000)
+    if is_pct(c):  # shares and rates in percent, as the formulas read them (12‰ is 1.2)
+        scale = Decimal(100)
         lo, hi = lo * scale, (hi * scale if hi != INF else INF)
     got = c.extra[key] = Interval(lo, hi)
     return got
@@ -208,9 +208,12 @@ def _evaluate(rule, g: Group, approx: Decimal, claims: list) -> Check | None:
 
 
 def _in_unit_of(v: Decimal, ref: Claim) -> Decimal:
-    """A value of a formula (base units; percentages in percent) in the unit ref is stated in."""
-    if not v.is_finite() or is_pct(ref) or ref.info.dim == "[percentage_point]":
+    """A value of a formula (base units; percentages in percent) in the unit ref is stated in (per mille:
+    ten times the percent)."""
+    if not v.is_finite() or ref.info.dim == "[percentage_point]":
         return v
+    if is_pct(ref):
+        return v * 10 if ref.unit == "‰" else v
     return v / ref.info.factor
 
 
