@@ -53,7 +53,18 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
     except Exception as e:  # a bug while reading one file: an internal error for it, the run goes on
         return FileResult(path, error=_one_line(f"internal error while reading: {type(e).__name__}: {e}"),
                           internal=traceback.format_exc())
+    return check_document(doc, rules, approx, keep_lines, encode)
+
+
+def check_document(doc, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True,
+                   encode: bool = False) -> FileResult:
+    """Check one document that is already read: a file (process) or an article sent to the server
+    (factcheck serve), whose path is only its name in the report."""
     res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text))
+    return _check(doc, res, rules, approx, keep_lines, encode)
+
+
+def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encode: bool) -> FileResult:
     try:
         norm = normalize(doc.text, doc.body_start)
         layout = _Layout(norm.text)

@@ -68,11 +68,15 @@ def ignored_ranges(path: str) -> list[tuple[int, int, set[str]]]:
         doc = read_document(path)
     except InputError:
         return []
-    text = doc.text
+    return ignored_ranges_in(doc.text, doc.body_start)
+
+
+def ignored_ranges_in(text: str, body_start: int = 0) -> list[tuple[int, int, set[str]]]:
+    """ignored_ranges of a Markdown article's text as read (an article sent to the server: no file)."""
     found = list(IGNORE.finditer(text))
     if not found:
         return []
-    ends = _paragraph_ends(text, doc.body_start)
+    ends = _paragraph_ends(text, body_start)
     out = []
     for m in found:
         q = m.end()
@@ -107,11 +111,14 @@ def _file_ignored(chk, per_file_ignores: dict, base_dir: str | None) -> bool:
     return False
 
 
-def apply_inline(checks, files, per_file_ignores: dict | None = None, base_dir: str | None = None) -> tuple[list, int]:
-    """Drop the discrepancies suppressed by inline comments or per-file ignores: (kept, number dropped)."""
+def apply_inline(checks, files, per_file_ignores: dict | None = None, base_dir: str | None = None,
+                 ranges: dict | None = None) -> tuple[list, int]:
+    """Drop the discrepancies suppressed by inline comments or per-file ignores: (kept, number dropped).
+    ranges: path → ignored_ranges of articles not read from files (the Markdown files are read again)."""
     per_file_ignores = per_file_ignores or {}
-    paths = {c.path for chk in checks if chk.status == "discrepancy" for _, c in chk.claims}
-    ranges = {p: ignored_ranges(p) for p in sorted(paths) if p.lower().endswith(MARKDOWN)}
+    if ranges is None:
+        paths = {c.path for chk in checks if chk.status == "discrepancy" for _, c in chk.claims}
+        ranges = {p: ignored_ranges(p) for p in sorted(paths) if p.lower().endswith(MARKDOWN)}
     kept, dropped = [], 0
     for chk in checks:
         if chk.status == "discrepancy" and (_file_ignored(chk, per_file_ignores, base_dir)

@@ -137,8 +137,11 @@ def _open(url: ArchiveURL) -> _Conn:
 
 
 def check_against_archive(value: str, results, rules, approx: Decimal, base_dir: str | None = None,
-                          per_file_ignores: dict | None = None, config_dir: str | None = None) -> Findings:
-    """The conflicts of the checked files (results: pipeline.run's FileResults) with the archive."""
+                          per_file_ignores: dict | None = None, config_dir: str | None = None,
+                          sent: dict | None = None) -> Findings:
+    """The conflicts of the checked files (results: pipeline.run's FileResults) with the archive.
+    sent: articles that are not files (sent to factcheck serve): path → (suppress.ignored_ranges_in of
+    the text, records.content_hash of its UTF-8 bytes); their paths are names, never opened."""
     url = parse(value, base_dir)
     out = Findings(archive=url.shown)
     rule = conflict_rule(rules)
@@ -146,14 +149,14 @@ def check_against_archive(value: str, results, rules, approx: Decimal, base_dir:
         return out  # the cross-article rule is not selected: nothing to compare
     conn = _open(url)
     try:
-        _compare(conn, url, results, rule, approx, out, per_file_ignores or {}, config_dir)
+        _compare(conn, url, results, rule, approx, out, per_file_ignores or {}, config_dir, sent or {})
     finally:
         conn.close()
     return out
 
 
 def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: Findings, per_file_ignores: dict,
-             config_dir: str | None) -> None:
+             config_dir: str | None, sent: dict) -> None:
     from factcheck.conflicts import _decimal, compare_members
     from factcheck.suppress import ignored_ranges
 
@@ -168,7 +171,7 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
                             "differently: run `factcheck index` on them again")
     files = [r for r in results if not r.error and r.claims and r.facts]
     checked = {r.path for r in results}
-    mine = _versions_of(conn, checked)
+    mine = _versions_of(conn, checked, sent)
     n = 1 + len(mine)
     ratio = _decimal(rule.p.max_ratio)
     col = {name: i for i, name in enumerate(conn.columns)}
@@ -177,7 +180,10 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
     ranges: dict[str, list] = {}
     for k, (res, (gk, idx, period, is_set, shown), kj) in enumerate(facts):
         if res.path not in ranges:
-            ranges[res.path] = ignored_ranges(res.path) if res.path.lower().endswith((".md", ".markdown")) else []
+            if res.path in sent:
+                ranges[res.path] = sent[res.path][0]
+            else:
+                ranges[res.path] = ignored_ranges(res.path) if res.path.lower().endswith((".md", ".markdown")) else []
         seen: set[str] = set()
         new = res.claims[idx]
         for rows in found[k]:
@@ -228,7 +234,7 @@ def _lookups(conn: _Conn, keys: list[tuple[int, str | None]], n: int) -> list[li
     return out
 
 
-def _versions_of(conn: _Conn, paths: set[str]) -> set[str]:
+def _versions_of(conn: _Conn, paths: set[str], sent: dict) -> set[str]:
     """The archived articles that are the checked files themselves: the same path (an earlier version),
     or the same content under another path (the file indexed from another folder)."""
     from factcheck.archive.records import file_hash
@@ -236,7 +242,9 @@ def _versions_of(conn: _Conn, paths: set[str]) -> set[str]:
     out: set[str] = set()
     for p in sorted(paths):
         out.update(r[0] for r in conn.rows("archived", {"path": p}))
-        if p != "<stdin>":
+        if p in sent:
+            out.update(r[0] for r in conn.rows("same_content", {"h": sent[p][1]}))
+        elif p != "<stdin>":
             try:
                 out.update(r[0] for r in conn.rows("same_content", {"h": file_hash(p)}))
             except OSError:

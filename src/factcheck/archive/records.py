@@ -96,13 +96,7 @@ def extractor_fingerprint(rule) -> str:
 
 def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
     """Read and extract one file into its archive record (an unreadable file: a record with error)."""
-    from factcheck.conflicts import article_facts, article_place
     from factcheck.documents import InputError, read_document
-    from factcheck.extract import _Layout, extract
-    from factcheck.normalize import normalize
-    from factcheck.pipeline import FileResult
-    from factcheck.subjects import normalize_subject
-    from factcheck.timescope import article_time, claim_period
 
     try:
         digest = file_hash(path)
@@ -111,13 +105,27 @@ def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
         return ArticleRecord(e.path, error=e.reason)
     except OSError as e:
         return ArticleRecord(path, error=f"cannot read: {e.strerror or e}")
+    return document_record(doc, digest, rule, approx, _ignored(doc.path))
+
+
+def document_record(doc, digest: str, rule, approx: Decimal,
+                    ignored: list[tuple[int, int, str]] | None = None) -> ArticleRecord:
+    """The archive record of an article already read (a file, or one sent to factcheck serve, which gives
+    its digest and the ranges of its inline ignore comments)."""
+    from factcheck.conflicts import article_facts, article_place
+    from factcheck.extract import _Layout, extract
+    from factcheck.normalize import normalize
+    from factcheck.pipeline import FileResult
+    from factcheck.subjects import normalize_subject
+    from factcheck.timescope import article_time, claim_period
+
     norm = normalize(doc.text, doc.body_start)
     claims = extract(doc, norm, approx, _Layout(norm.text))
     year = article_time(doc, norm.text)
     res = FileResult(doc.path, claims=claims, meta=doc.meta, chars=len(doc.text), article_time=year,
                      place=article_place(norm.text))
     facts = {f[1]: f for f in article_facts(rule, res)} if rule is not None else {}
-    ignored = _ignored(doc.path) if facts else []
+    ignored = (ignored or []) if facts else []
     text_lines = doc.text.split("\n") if facts else []
     rows: list[tuple] = []
     for c in claims:
@@ -181,4 +189,9 @@ def _ignored(path: str) -> list[tuple[int, int, str]]:
     rule selectors ("ALL" for every rule): a conflict with an archived figure there is not reported."""
     from factcheck.suppress import ignored_ranges
 
-    return [(a, b, " ".join(sorted(ids)) or "ALL") for a, b, ids in ignored_ranges(path)]
+    return ignore_selectors(ignored_ranges(path))
+
+
+def ignore_selectors(ranges) -> list[tuple[int, int, str]]:
+    """suppress.ignored_ranges as the archive keeps them: the selectors as one string, "ALL" for every rule."""
+    return [(a, b, " ".join(sorted(ids)) or "ALL") for a, b, ids in ranges]
