@@ -1,0 +1,225 @@
+"""The process a server worker checks articles in.
+
+A check is CPU work in Python (and in compiled code): inside the process that runs it, nothing can stop
+it at a deadline. So each worker forks one checking process when it starts (after loading the rules,
+which the child shares), sends it one article at a time over a socket pair, and waits for the answer
+with the request's time limit. A check that overruns the limit, or a child that dies (a crash, the
+OOM killer), costs only that process: it is killed and a new one is forked for the next request,
+which takes milliseconds. The worker's event loop never runs a check, so it keeps answering
+/healthz, refusing bodies that are too large and so on while a check runs.
+
+The worker never starts a thread (no threaded endpoints, no thread pool), so forking it is safe.
+Frames on the socket: a 4-byte big-endian length, then a pickle: (operation, Article) to the child,
+(HTTP status, JSON body bytes) back. Both ends are this package's own processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import signal
+import socket
+import struct
+import traceback
+
+log = logging.getLogger("factcheck.serve")
+_LEN = struct.Struct(">I")
+
+
+class CheckTimeout(Exception):
+    """The request's time limit passed (waiting for the checking process, or in the check)."""
+
+
+class CheckerDied(Exception):
+    """The checking process died during a check."""
+
+
+def error_body(status: int, code: str, message: str) -> bytes:
+    import orjson
+
+    return orjson.dumps({"error": {"status": status, "code": code, "message": message}})
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
+    buf = bytearray()
+    while len(buf) < n:
+        got = sock.recv(n - len(buf))
+        if not got:
+            return None
+        buf += got
+    return bytes(buf)
+
+
+def _child_main(sock: socket.socket, engine) -> None:
+    """The checking process: answer requests until the worker closes its end of the socket."""
+    # the worker's signal handling is its own (uvicorn's, its event loop's wake-up socket): Ctrl-C reaches
+    # the whole process group, and the worker ends this process by closing the socket or by SIGKILL
+    try:
+        signal.set_wakeup_fd(-1)
+    except (ValueError, OSError):
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from factcheck.serve.inputs import RequestError
+
+    import orjson
+
+    while True:
+        header = _recv_exact(sock, _LEN.size)
+        if header is None:
+            break
+        payload = _recv_exact(sock, _LEN.unpack(header)[0])
+        if payload is None:
+            break
+        op, art = pickle.loads(payload)
+        try:
+            if op == "check":
+                status, body = 200, engine.check(art)
+            elif op == "index":
+                status, body = 200, orjson.dumps(engine.index(art))
+            else:
+                status, body = 500, error_body(500, "internal_error", f"unknown operation {op!r}")
+        except RequestError as e:
+            status, body = e.status, error_body(e.status, e.code, e.message)
+        except Exception as e:
+            log.error("internal error while checking %s:\n%s", getattr(art, "path", "?"), traceback.format_exc())
+            status, body = 500, error_body(500, "internal_error", f"internal error: {type(e).__name__} "
+                                           "(the server's log has the details)")
+        out = pickle.dumps((status, body), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            sock.sendall(_LEN.pack(len(out)) + out)
+        except OSError:
+            break
+    engine.close()
+
+
+class Checker:
+    """A worker's checking process, used by one request at a time (in arrival order)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self._pid: int | None = None
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._lock = asyncio.Lock()
+        self.restarts = 0
+
+    @property
+    def alive(self) -> bool:
+        if self._pid is None:
+            return False
+        try:
+            pid, _ = os.waitpid(self._pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        if pid:  # it ended (and is reaped now)
+            self._pid = None
+            return False
+        return True
+
+    async def start(self) -> None:
+        parent, child = socket.socketpair()
+        keep = child.fileno()
+        pid = os.fork()
+        if pid == 0:  # the checking process
+            code = 1
+            try:
+                parent.detach()
+                # nothing of the worker's but its standard streams: a copy of a client's connection or of
+                # the listening socket held here would keep them open after the worker closes them
+                os.closerange(3, keep)
+                os.closerange(keep + 1, _max_fd())
+                _child_main(child, self.engine)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        child.close()
+        self._pid = pid
+        self._reader, self._writer = await asyncio.open_unix_connection(sock=parent, limit=2 ** 20)
+
+    def _kill(self) -> None:
+        """End the checking process now (its check overran, or it is in an unknown state)."""
+        pid, writer = self._pid, self._writer
+        self._pid = self._reader = self._writer = None
+        if writer is not None:
+            writer.close()
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)  # SIGKILL: reaped at once, never a zombie left behind
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.restarts += 1
+
+    async def call(self, op: str, art, deadline: float) -> tuple[int, bytes]:
+        """(status, JSON body) of op on art; CheckTimeout once the loop's clock passes deadline."""
+        loop = asyncio.get_running_loop()
+        try:
+            await asyncio.wait_for(self._lock.acquire(), max(0.0, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            raise CheckTimeout() from None
+        try:
+            if not self.alive:
+                self._kill()
+                await self.start()
+            payload = pickle.dumps((op, art), protocol=pickle.HIGHEST_PROTOCOL)
+            assert self._writer is not None
+            self._writer.write(_LEN.pack(len(payload)) + payload)
+            done = False
+            try:
+                answer = await asyncio.wait_for(self._answer(), max(0.0, deadline - loop.time()))
+                done = True
+                return answer
+            except asyncio.TimeoutError:
+                log.warning("the check of %s overran the time limit: its process is replaced",
+                            getattr(art, "path", "?"))
+                raise CheckTimeout() from None
+            except (asyncio.IncompleteReadError, ConnectionError) as e:
+                log.error("the checking process died while checking %s (%s): it is replaced",
+                          getattr(art, "path", "?"), type(e).__name__)
+                raise CheckerDied() from None
+            finally:
+                if not done:  # an answer may still come on the socket: the process cannot be used again
+                    self._kill()
+        finally:
+            self._lock.release()
+
+    async def _answer(self) -> tuple[int, bytes]:
+        assert self._reader is not None
+        header = await self._reader.readexactly(_LEN.size)
+        data = await self._reader.readexactly(_LEN.unpack(header)[0])
+        return pickle.loads(data)
+
+    async def close(self) -> None:
+        pid, writer = self._pid, self._writer
+        self._pid = self._reader = self._writer = None
+        if writer is not None:
+            writer.close()  # the child reads the end of its socket and exits
+        if pid is None:
+            return
+        for _ in range(50):
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    return
+            except ChildProcessError:
+                return
+            await asyncio.sleep(0.02)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+def _max_fd() -> int:
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        return soft if 0 < soft < 1 << 20 else 1 << 16
+    except (ImportError, ValueError, OSError):
+        return 1 << 16
