@@ -227,3 +227,20 @@ def test_token_prompt(browser, tmp_path):
         wait_checked(pg)
         assert FINDING in pg.inner_text("#findings")
         ctx.close()
+
+
+@pytest.mark.parametrize("env, outcome", [({"CI": "true"}, "fail"), ({"FACTCHECK_REQUIRE_BROWSER": "1"}, "fail"),
+                                          ({}, "skip")])
+def test_browser_tests_cannot_skip_in_ci(monkeypatch, env, outcome):
+    """Without Chromium the browser tests (these and tests/test_report_html.py) skip on a developer's
+    machine and fail in CI."""
+    import serving
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("FACTCHECK_REQUIRE_BROWSER", raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setattr(serving.shutil, "which", lambda name: None)
+    expected = pytest.fail.Exception if outcome == "fail" else pytest.skip.Exception
+    with pytest.raises(expected, match="Chromium is not installed"):
+        serving.chromium()
