@@ -446,7 +446,7 @@ def _size(value: str) -> int:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: a free one, printed at start).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (each checks one article at a time: about one per core).")
+              help="Checking processes (each checks one article at a time: about one per core).")
 @click.option("--archive", "archive_url", envvar="FACTCHECK_ARCHIVE",
               help="Also compare each article with this claim archive (an SQLite file or postgresql://…).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
@@ -464,9 +464,10 @@ def serve_cmd(host, port, workers, archive_url, rule_dirs, allow_index, token_fi
     """Serve the check over HTTP: POST /v1/check for a publishing system's gate, a page for editors at /.
 
     An article (JSON {"text": …}, or plain text / Markdown) gets the report of `factcheck check
-    --format json` and "pass". The rules and the lexicon are loaded once, at start; each check runs in
-    a process of its worker that is replaced when it overruns --timeout. docs/serve.md has the API, a
-    reverse proxy's configuration and a CMS gate.
+    --format json` and "pass". The rules and the lexicon are loaded once, at start; one event loop
+    reads the requests and hands them, in arrival order, to --workers checking processes, one of which
+    is replaced when a check overruns --timeout. docs/serve.md has the API, a reverse proxy's
+    configuration and a CMS gate.
 
     \b
     Examples:

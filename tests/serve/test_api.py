@@ -334,6 +334,7 @@ def test_rules_are_loaded_once_at_start(tmp_path):
 
 
 def test_two_workers(tmp_path):
+    long = (SEEDS / "004_1e308b5077169801.txt").read_text(encoding="utf-8") * 30  # about a second to check
     with Server("--workers", "2", log=tmp_path / "log") as s:
         texts = [BAD, SEED_000.read_text(encoding="utf-8")]
 
@@ -343,8 +344,20 @@ def test_two_workers(tmp_path):
 
         with ThreadPoolExecutor(8) as ex:
             assert list(ex.map(one, range(32))) == [False] * 32
-        assert len(s.processes()) >= 5  # the supervisor, two workers, their two checking processes (and
-        # multiprocessing's resource tracker)
+        with s.client() as c:
+            assert c.get("/healthz").json()["workers"] == 2
+        assert len(s.processes()) == 3  # the server (one event loop for every request), two checking processes
+        # a long check takes one checking process; the other goes on answering
+        with ThreadPoolExecutor(2) as ex:
+            t_slow = time.monotonic()
+            slow = ex.submit(lambda: s.client().post("/v1/check", json={"text": long}))
+            time.sleep(0.2)
+            t0 = time.monotonic()
+            assert one(0) is False
+            quick = time.monotonic() - t0
+            assert slow.result().status_code == 200
+            t_slow = time.monotonic() - t_slow
+        assert quick < t_slow / 2, (quick, t_slow)
     assert s.leftovers() == []
 
 

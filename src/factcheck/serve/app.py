@@ -2,8 +2,8 @@
 
 Every answer is JSON, errors too ({"error": {"status", "code", "message"}}), and none carries a
 traceback: an internal error is logged by the server and answered 500 with a one-line message.
-A request's time limit runs from its arrival: reading its body, waiting for the worker's checking
-process, and the check (checker.py). The body's size is limited before it is read (Content-Length)
+A request's time limit runs from its arrival: reading its body, waiting for a free checking process,
+and the check (checker.py). The body's size is limited before it is read (Content-Length)
 and while it is read (a chunked body). The bearer token, when the server has one, is checked before
 the body is read.
 """
@@ -11,6 +11,7 @@ the body is read.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hmac
 import logging
 import os
@@ -23,7 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from factcheck import __version__, build
-from factcheck.serve.checker import Checker, CheckerDied, CheckTimeout, error_body
+from factcheck.serve.checker import CheckerDied, CheckTimeout, Pool, error_body
 from factcheck.serve.inputs import RequestError, parse_body
 from factcheck.serve.settings import Settings, read_token
 
@@ -52,7 +53,7 @@ def _asset(name: str) -> bytes:
 
 
 class Service:
-    """A worker's state: settings, the engine (rules and lexicon, loaded once), its checking process."""
+    """The server's state: settings, the engine (rules and lexicon, loaded once), its checking processes."""
 
     def __init__(self, settings: Settings):
         from factcheck.serve.engine import Engine
@@ -60,7 +61,7 @@ class Service:
         self.settings = settings
         self.engine = Engine(settings)
         self.token = read_token(settings.token_file) if settings.token_file else None
-        self.checker = Checker(self.engine)
+        self.checker = Pool(self.engine, settings.workers)
         self.page = _asset("index.html")
         self.assets = {name: _asset(name) for name in STATIC}
         self._openapi: bytes | None = None
@@ -148,7 +149,8 @@ class Service:
             "rules": [{"id": r.id, "name": r.name, "severity": r.severity} for r in self.engine.rules],
             "archive": bool(self.settings.archive), "index": bool(self.settings.archive and self.settings.allow_index),
             "token": self.token is not None, "max_body": self.settings.max_body, "timeout": self.settings.timeout,
-            "checker_restarts": self.checker.restarts}), headers=API_HEADERS, media_type=JSON)
+            "workers": len(self.checker.checkers), "checker_restarts": self.checker.restarts}),
+            headers=API_HEADERS, media_type=JSON)
 
     async def openapi(self, request: Request) -> Response:
         if self._openapi is None:
@@ -183,12 +185,17 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """The application (uvicorn calls this in each worker process: the settings are in its environment).
-    The rules and the lexicon are loaded here, once, before the worker accepts a connection."""
+    """The application (uvicorn calls this: the settings are in the environment). The rules and the
+    lexicon are loaded here, once, before the server accepts a connection."""
     from contextlib import asynccontextmanager
 
     service = Service(settings or Settings.from_env())
     service.engine.warm()
+    # what is loaded now lives as long as the server: out of the cycle collector's reach, so that its
+    # passes during a check walk only the check's own objects (and the forked checking processes share
+    # these pages instead of copying them when a pass would touch them)
+    gc.collect()
+    gc.freeze()
 
     @asynccontextmanager
     async def lifespan(app):

@@ -1,14 +1,18 @@
-"""The process a server worker checks articles in.
+"""The processes the server checks articles in.
 
 A check is CPU work in Python (and in compiled code): inside the process that runs it, nothing can stop
-it at a deadline. So each worker forks one checking process when it starts (after loading the rules,
-which the child shares), sends it one article at a time over a socket pair, and waits for the answer
-with the request's time limit. A check that overruns the limit, or a child that dies (a crash, the
-OOM killer), costs only that process: it is killed and a new one is forked for the next request,
-which takes milliseconds. The worker's event loop never runs a check, so it keeps answering
-/healthz, refusing bodies that are too large and so on while a check runs.
+it at a deadline. So the server forks --workers checking processes when it starts (after loading the
+rules, which they share), sends each one article at a time over a socket pair, and waits for the answer
+with the request's time limit. A check that overruns the limit, or a process that dies (a crash, the
+OOM killer), costs only that process: it is killed and a new one is forked for the next request, which
+takes milliseconds. The server's event loop never runs a check, so it keeps answering /healthz,
+refusing bodies that are too large and so on while checks run.
 
-The worker never starts a thread (no threaded endpoints, no thread pool), so forking it is safe.
+One event loop takes every request and queues them for the checking processes in arrival order. (With
+uvicorn's own worker processes instead, each connection stays with the worker that accepted it, and
+with keep-alive connections one worker's queue can be twice another's while the other's core idles.)
+The server's process never starts a thread (no threaded endpoints, no thread pool), so forking it is
+safe.
 Frames on the socket: a 4-byte big-endian length, then a pickle: (operation, Article) to the child,
 (HTTP status, JSON body bytes) back. Both ends are this package's own processes.
 """
@@ -16,6 +20,7 @@ Frames on the socket: a 4-byte big-endian length, then a pickle: (operation, Art
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
 import pickle
@@ -96,15 +101,19 @@ def _child_main(sock: socket.socket, engine) -> None:
 
 
 class Checker:
-    """A worker's checking process, used by one request at a time (in arrival order)."""
+    """One checking process (forked from the server's process, sharing its loaded rules), used by one
+    request at a time: the pool hands it out."""
 
     def __init__(self, engine):
         self.engine = engine
         self._pid: int | None = None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
-        self._lock = asyncio.Lock()
         self.restarts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._pid
 
     @property
     def alive(self) -> bool:
@@ -113,9 +122,9 @@ class Checker:
         try:
             pid, _ = os.waitpid(self._pid, os.WNOHANG)
         except ChildProcessError:
-            return False
+            pid = self._pid
         if pid:  # it ended (and is reaped now)
-            self._pid = None
+            self._kill()
             return False
         return True
 
@@ -127,8 +136,9 @@ class Checker:
             code = 1
             try:
                 parent.detach()
-                # nothing of the worker's but its standard streams: a copy of a client's connection or of
-                # the listening socket held here would keep them open after the worker closes them
+                # nothing of the server's but its standard streams: a copy of a client's connection, of the
+                # listening socket or of a sibling's socket held here would keep them open after the server
+                # closes them
                 os.closerange(3, keep)
                 os.closerange(keep + 1, _max_fd())
                 _child_main(child, self.engine)
@@ -142,7 +152,7 @@ class Checker:
         self._reader, self._writer = await asyncio.open_unix_connection(sock=parent, limit=2 ** 20)
 
     def _kill(self) -> None:
-        """End the checking process now (its check overran, or it is in an unknown state)."""
+        """End the checking process now (its check overran, it died, or it is in an unknown state)."""
         pid, writer = self._pid, self._writer
         self._pid = self._reader = self._writer = None
         if writer is not None:
@@ -158,35 +168,26 @@ class Checker:
     async def call(self, op: str, art, deadline: float) -> tuple[int, bytes]:
         """(status, JSON body) of op on art; CheckTimeout once the loop's clock passes deadline."""
         loop = asyncio.get_running_loop()
+        if not self.alive:
+            await self.start()
+        payload = pickle.dumps((op, art), protocol=pickle.HIGHEST_PROTOCOL)
+        assert self._writer is not None
+        self._writer.write(_LEN.pack(len(payload)) + payload)
+        done = False
         try:
-            await asyncio.wait_for(self._lock.acquire(), max(0.0, deadline - loop.time()))
+            answer = await asyncio.wait_for(self._answer(), max(0.0, deadline - loop.time()))
+            done = True
+            return answer
         except asyncio.TimeoutError:
+            log.warning("the check of %s overran the time limit: its process is replaced", getattr(art, "path", "?"))
             raise CheckTimeout() from None
-        try:
-            if not self.alive:
-                self._kill()
-                await self.start()
-            payload = pickle.dumps((op, art), protocol=pickle.HIGHEST_PROTOCOL)
-            assert self._writer is not None
-            self._writer.write(_LEN.pack(len(payload)) + payload)
-            done = False
-            try:
-                answer = await asyncio.wait_for(self._answer(), max(0.0, deadline - loop.time()))
-                done = True
-                return answer
-            except asyncio.TimeoutError:
-                log.warning("the check of %s overran the time limit: its process is replaced",
-                            getattr(art, "path", "?"))
-                raise CheckTimeout() from None
-            except (asyncio.IncompleteReadError, ConnectionError) as e:
-                log.error("the checking process died while checking %s (%s): it is replaced",
-                          getattr(art, "path", "?"), type(e).__name__)
-                raise CheckerDied() from None
-            finally:
-                if not done:  # an answer may still come on the socket: the process cannot be used again
-                    self._kill()
+        except (asyncio.IncompleteReadError, ConnectionError) as e:
+            log.error("the checking process died while checking %s (%s): it is replaced",
+                      getattr(art, "path", "?"), type(e).__name__)
+            raise CheckerDied() from None
         finally:
-            self._lock.release()
+            if not done:  # an answer may still come on the socket: the process cannot be used again
+                self._kill()
 
     async def _answer(self) -> tuple[int, bytes]:
         assert self._reader is not None
@@ -213,6 +214,61 @@ class Checker:
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
+
+
+class Pool:
+    """The server's checking processes (--workers of them) and the requests waiting for one: a request
+    takes the first free process, or waits in arrival order (one queue for all connections, so no client
+    waits behind a longer queue than another's)."""
+
+    def __init__(self, engine, size: int):
+        self.checkers = [Checker(engine) for _ in range(max(1, size))]
+        self._free: list[Checker] = []
+        self._waiting: collections.deque[asyncio.Future] = collections.deque()
+
+    @property
+    def restarts(self) -> int:
+        return sum(c.restarts for c in self.checkers)
+
+    async def start(self) -> None:
+        for c in self.checkers:
+            await c.start()
+        self._free = list(self.checkers)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(c.close() for c in self.checkers))
+
+    def _release(self, checker: Checker) -> None:
+        while self._waiting:
+            fut = self._waiting.popleft()
+            if not fut.done():
+                fut.set_result(checker)
+                return
+        self._free.append(checker)
+
+    async def _acquire(self, deadline: float) -> Checker:
+        if self._free and not self._waiting:
+            return self._free.pop()
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future = loop.create_future()
+        self._waiting.append(fut)
+        try:
+            return await asyncio.wait_for(asyncio.shield(fut), max(0.0, deadline - loop.time()))
+        except BaseException as e:  # the time limit, or the request cancelled: give back what came meanwhile
+            if fut.done() and not fut.cancelled():
+                self._release(fut.result())
+            else:
+                fut.cancel()
+            if isinstance(e, asyncio.TimeoutError):
+                raise CheckTimeout() from None
+            raise
+
+    async def call(self, op: str, art, deadline: float) -> tuple[int, bytes]:
+        checker = await self._acquire(deadline)
+        try:
+            return await checker.call(op, art, deadline)
+        finally:
+            self._release(checker)
 
 
 def _max_fd() -> int:

@@ -1,7 +1,7 @@
 """Starting the server: everything that can be wrong is found before uvicorn starts (the rules, the
 archive, the token file, the address), so `factcheck serve` fails with one line and exit 2, never
-with a worker's traceback. uvicorn then runs the application (app.create_app) in --workers processes,
-each loading the rules once and forking its checking process (checker.py)."""
+with a traceback. uvicorn then runs the application (app.create_app), which loads the rules once and
+forks --workers checking processes (checker.py)."""
 
 from __future__ import annotations
 
@@ -114,12 +114,14 @@ def run(settings: Settings) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM: the requests under way are finished first)."""
     import uvicorn
 
-    os.environ[ENV] = settings.to_env()  # for the worker processes, which import the application anew
+    os.environ[ENV] = settings.to_env()  # for create_app, which uvicorn calls
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"factcheck serve: http://{host}:{settings.port}/ ({settings.workers} worker"
           f"{'s' if settings.workers != 1 else ''}; archive: {'yes' if settings.archive else 'no'}"
           f"{', indexing allowed' if settings.allow_index else ''}; token: {'yes' if settings.token_file else 'no'})",
           file=sys.stderr, flush=True)
+    # one uvicorn process (its event loop reads every request) and settings.workers checking processes
+    # (checker.py): one queue for all requests, where uvicorn's workers would each keep their connections
     uvicorn.run("factcheck.serve.app:create_app", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, access_log=settings.access_log, log_config=log_config(settings.access_log),
+                workers=1, access_log=settings.access_log, log_config=log_config(settings.access_log),
                 server_header=False, timeout_graceful_shutdown=max(5, int(settings.timeout) + 1))

@@ -1,5 +1,5 @@
 """The server's settings: made by `factcheck serve` from its options, checked before the server starts,
-and handed to uvicorn's worker processes (which import the application anew) in the environment."""
+and handed in the environment to the application factory that uvicorn calls (app.create_app)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ DEFAULT_TIMEOUT = 10.0  # seconds: a 3,000-character article takes milliseconds,
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 1
+    workers: int = 1  # checking processes
     archive: str | None = None  # an SQLite file or postgresql://… (never shown with its password)
     rules: tuple[str, ...] = ()  # extra folders of rule files
     allow_index: bool = False
