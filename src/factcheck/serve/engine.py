@@ -102,10 +102,10 @@ class Engine:
         ranges = self._ranges(doc)
         checks = list(res.checks) + list(result.conflicts)
         checks, suppressed = apply_inline(checks, [res], {}, None, ranges={art.path: ranges})
-        configuration: dict = {"rules": [r.id for r in rules], "fail_on": art.fail_on, "approx_tolerance": str(self.approx),
-                         "select": list(art.select), "ignore": list(art.ignore),
-                         "rule_dirs": list(self.settings.rules), "config_file": None, "include": [], "exclude": [],
-                         "per_file_ignores": {}, "baseline": None}
+        configuration: dict = {  # the keys of the command line's, with the server's values
+            "rules": [r.id for r in rules], "fail_on": art.fail_on, "approx_tolerance": str(self.approx),
+            "select": list(art.select), "ignore": list(art.ignore), "rule_dirs": list(self.settings.rules),
+            "config_file": None, "include": [], "exclude": [], "per_file_ignores": {}, "baseline": None}
         if self.settings.archive and doc is not None:
             found = self._archive(res, rules, art, doc, ranges)
             checks += found.checks
