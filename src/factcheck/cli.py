@@ -456,10 +456,12 @@ def _size(value: str) -> int:
 @click.option("--max-body", default="1MB", show_default=True, help="Largest request body (bytes, or 512KB, 1MB).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="Time limit of a request in seconds (a check past it is stopped: 503).")
+@click.option("--max-queue", type=click.IntRange(min=1), default=None,
+              help="Requests under way at most; more get 503 at once (default: 100 per checking process).")
 @click.option("--approx-tolerance", type=str, default="0.05", show_default=True,
               help="Relative tolerance for 约/近/左右.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
-def serve_cmd(host, port, workers, archive_url, rule_dirs, allow_index, token_file, max_body, timeout,
+def serve_cmd(host, port, workers, archive_url, rule_dirs, allow_index, token_file, max_body, timeout, max_queue,
               approx_tolerance, access_log):
     """Serve the check over HTTP: POST /v1/check for a publishing system's gate, a page for editors at /.
 
@@ -486,7 +488,7 @@ def serve_cmd(host, port, workers, archive_url, rule_dirs, allow_index, token_fi
 
     settings = Settings(host=host, port=port, workers=workers, archive=archive_url or None, rules=tuple(rule_dirs),
                         allow_index=allow_index, token_file=token_file, max_body=_size(max_body), timeout=timeout,
-                        approx_tolerance=str(approx), access_log=access_log)
+                        max_queue=max_queue or 0, approx_tolerance=str(approx), access_log=access_log)
     try:
         settings, warnings = prepare(settings)
     except StartError as e:

@@ -416,3 +416,23 @@ def test_warnings_before_start(tmp_path):
     f.chmod(0o644)
     _, warnings = prepare(Settings(port=0, token_file=str(f)))
     assert any("can be read by other users" in w for w in warnings)
+
+
+def test_requests_beyond_the_queue_are_refused_at_once(tmp_path):
+    long = (SEEDS / "004_1e308b5077169801.txt").read_text(encoding="utf-8") * 30  # about a second to check
+    with Server("--max-queue", "1", log=tmp_path / "log") as s:
+        with ThreadPoolExecutor(1) as ex:
+            slow = ex.submit(lambda: s.client().post("/v1/check", json={"text": long}))
+            with s.client() as c:
+                deadline = time.monotonic() + 10
+                while c.get("/healthz").json()["under_way"] < 1:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.01)
+                t0 = time.monotonic()
+                r = c.post("/v1/check", json={"text": BAD})
+                assert time.monotonic() - t0 < 0.5
+                assert_error(r, 503, "busy")
+                assert r.headers["retry-after"] == "1"
+            assert slow.result().status_code == 200
+        with s.client() as c:
+            assert c.post("/v1/check", json={"text": BAD}).status_code == 200

@@ -127,6 +127,8 @@ def test_pasted_seed_shows_the_finding_and_its_figures(page, server):
         assert cjk, f"{sel}: no CJK font rendered its text: {fonts}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "serve_page.png"
+    page.click("#findings li.finding")  # the figures in view, for the screenshot
+    page.wait_for_timeout(1800)  # the highlight's flash is over
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 20_000
     assert page.errors == []  # type: ignore[attr-defined]

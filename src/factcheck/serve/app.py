@@ -65,6 +65,8 @@ class Service:
         self.page = _asset("index.html")
         self.assets = {name: _asset(name) for name in STATIC}
         self._openapi: bytes | None = None
+        self.under_way = 0  # requests being read, waiting for a checking process or checked
+        self.max_under_way = settings.max_queue or 100 * max(1, settings.workers)
 
     # -- limits
 
@@ -123,6 +125,16 @@ class Service:
         denied = self.authorized(request)
         if denied is not None:
             return denied
+        if self.under_way >= self.max_under_way:  # each may hold a body of --max-body: memory stays bounded
+            return error(503, "busy", f"the server has {self.under_way} requests under way, its limit "
+                                      "(factcheck serve --max-queue): try again shortly", {"Retry-After": "1"})
+        self.under_way += 1
+        try:
+            return await self._answer(op, request)
+        finally:
+            self.under_way -= 1
+
+    async def _answer(self, op: str, request: Request) -> Response:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.timeout
         try:
@@ -149,6 +161,7 @@ class Service:
             "rules": [{"id": r.id, "name": r.name, "severity": r.severity} for r in self.engine.rules],
             "archive": bool(self.settings.archive), "index": bool(self.settings.archive and self.settings.allow_index),
             "token": self.token is not None, "max_body": self.settings.max_body, "timeout": self.settings.timeout,
+            "under_way": self.under_way, "max_queue": self.max_under_way,
             "workers": len(self.checker.checkers), "checker_restarts": self.checker.restarts}),
             headers=API_HEADERS, media_type=JSON)
 

@@ -60,7 +60,8 @@ def _error_responses(*codes: int) -> dict:
            415: "A Content-Type other than JSON, a form, text/plain or text/markdown.",
            422: "A field is missing, of the wrong type or not valid (an unknown rule, a date that is not one).",
            500: "An internal error (logged by the server; the answer has no traceback).",
-           503: "The request took longer than the time limit (--timeout), or the archive cannot be used."}
+           503: "The request took longer than the time limit (--timeout), the server has as many requests under "
+                "way as it takes (--max-queue; Retry-After), or the archive cannot be used."}
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     return {str(c): {"description": why[c], "content": ref} for c in codes}
 
@@ -101,7 +102,8 @@ def document(settings) -> dict:
         "status": {"const": "ok"}, "version": {"type": "string"}, "build": {"type": "string"},
         "rules": {"type": "array", "items": {"type": "object"}}, "archive": {"type": "boolean"},
         "index": {"type": "boolean"}, "token": {"type": "boolean"}, "max_body": {"type": "integer"},
-        "timeout": {"type": "number"}}}
+        "timeout": {"type": "number"}, "workers": {"type": "integer"}, "under_way": {"type": "integer"},
+        "max_queue": {"type": "integer"}}}
     secured: list[dict] = [{"bearer": []}] if settings.token_file else []
     auth_errors = (401,) if settings.token_file else ()
     doc: dict = {

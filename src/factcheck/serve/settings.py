@@ -23,6 +23,7 @@ class Settings:
     token_file: str | None = None
     max_body: int = DEFAULT_MAX_BODY
     timeout: float = DEFAULT_TIMEOUT
+    max_queue: int = 0  # requests under way at most (0: 100 per checking process); more get 503 at once
     approx_tolerance: str = "0.05"
     access_log: bool = True
     extra: dict = field(default_factory=dict)  # reserved: settings a later version adds
