@@ -179,6 +179,7 @@ def test_path_is_a_name_never_opened(client, tmp_path):
     ("application/json", b'{"text": "a", "path": "\\u202egnp.md"}', 422, "invalid_request"),
     ("application/json", b'{"text": "a", "path": 3}', 422, "invalid_request"),
     ("application/json", b'[' * 5000 + b']' * 5000, 400, "invalid_json"),
+    ("application/json", b'{"text": "\\ud800 12\\u4e2a"}', 400, "invalid_json"),  # a lone surrogate
     ("text/plain", b"\x00\x01binary", 400, "unreadable_text"),
     ("image/png", b"\x89PNG", 415, "unsupported_media_type"),
     ("multipart/form-data; boundary=x", b"--x--", 415, "unsupported_media_type"),

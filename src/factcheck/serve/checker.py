@@ -13,8 +13,8 @@ uvicorn's own worker processes instead, each connection stays with the worker th
 with keep-alive connections one worker's queue can be twice another's while the other's core idles.)
 The server's process never starts a thread (no threaded endpoints, no thread pool), so forking it is
 safe.
-Frames on the socket: a 4-byte big-endian length, then a pickle: (operation, Article) to the child,
-(HTTP status, JSON body bytes) back. Both ends are this package's own processes.
+Frames on the socket: a 4-byte big-endian length, then to the child the JSON of {"op", "article"}, back
+a 2-byte HTTP status and the answer's JSON body as it is (no pickle: nothing that runs code when read).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import asyncio
 import collections
 import logging
 import os
-import pickle
 import signal
 import socket
 import struct
@@ -31,6 +30,7 @@ import traceback
 
 log = logging.getLogger("factcheck.serve")
 _LEN = struct.Struct(">I")
+_STATUS = struct.Struct(">H")
 
 
 class CheckTimeout(Exception):
@@ -67,9 +67,9 @@ def _child_main(sock: socket.socket, engine) -> None:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    from factcheck.serve.inputs import RequestError
-
     import orjson
+
+    from factcheck.serve.inputs import Article, RequestError
 
     while True:
         header = _recv_exact(sock, _LEN.size)
@@ -78,7 +78,8 @@ def _child_main(sock: socket.socket, engine) -> None:
         payload = _recv_exact(sock, _LEN.unpack(header)[0])
         if payload is None:
             break
-        op, art = pickle.loads(payload)
+        msg = orjson.loads(payload)
+        op, art = msg["op"], Article.from_dict(msg["article"])
         try:
             if op == "check":
                 status, body = 200, engine.check(art)
@@ -92,9 +93,8 @@ def _child_main(sock: socket.socket, engine) -> None:
             log.error("internal error while checking %s:\n%s", getattr(art, "path", "?"), traceback.format_exc())
             status, body = 500, error_body(500, "internal_error", f"internal error: {type(e).__name__} "
                                            "(the server's log has the details)")
-        out = pickle.dumps((status, body), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            sock.sendall(_LEN.pack(len(out)) + out)
+            sock.sendall(_LEN.pack(_STATUS.size + len(body)) + _STATUS.pack(status) + body)
         except OSError:
             break
     engine.close()
@@ -170,7 +170,9 @@ class Checker:
         loop = asyncio.get_running_loop()
         if not self.alive:
             await self.start()
-        payload = pickle.dumps((op, art), protocol=pickle.HIGHEST_PROTOCOL)
+        import orjson
+
+        payload = orjson.dumps({"op": op, "article": art.as_dict()})
         assert self._writer is not None
         self._writer.write(_LEN.pack(len(payload)) + payload)
         done = False
@@ -193,7 +195,7 @@ class Checker:
         assert self._reader is not None
         header = await self._reader.readexactly(_LEN.size)
         data = await self._reader.readexactly(_LEN.unpack(header)[0])
-        return pickle.loads(data)
+        return _STATUS.unpack_from(data)[0], data[_STATUS.size:]
 
     async def close(self) -> None:
         pid, writer = self._pid, self._writer

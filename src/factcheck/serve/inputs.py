@@ -52,6 +52,15 @@ class Article:
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
 
+    def as_dict(self) -> dict:
+        return {"text": self.text, "path": self.path, "title": self.title, "date": self.date, "source": self.source,
+                "select": list(self.select), "ignore": list(self.ignore), "fail_on": self.fail_on}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Article:
+        return cls(d["text"], d["path"], d["title"], d["date"], d["source"], tuple(d["select"]), tuple(d["ignore"]),
+                   d["fail_on"])
+
     @property
     def meta(self) -> dict:
         """The request's metadata, which wins over the article's front matter."""
