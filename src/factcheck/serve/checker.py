@@ -10,7 +10,7 @@ refusing bodies that are too large and so on while checks run.
 
 One event loop takes every request and queues them for the checking processes in arrival order. (With
 uvicorn's own worker processes instead, each connection stays with the worker that accepted it, and
-with keep-alive connections one worker's queue can be twice another's while the other's core idles.)
+with keep-alive connections one worker's queue can be longer than another's while the other idles.)
 The server's process never starts a thread (no threaded endpoints, no thread pool), so forking it is
 safe.
 Frames on the socket: a 4-byte big-endian length, then to the child the JSON of {"op", "article"}, back
