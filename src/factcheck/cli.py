@@ -34,7 +34,33 @@ class DefaultGroup(click.Group):
             args = ["check", *args]
         elif not args:
             args = ["check"]
+        elif len(args) == 1 and args[0] != "check" and os.path.exists(args[0]):
+            # `factcheck rules` with a folder rules/ at hand: the command runs, and says how to check the folder
+            click.echo(f"factcheck: note: `factcheck {args[0]}` runs the command {args[0]!r}; to check the "
+                       f"{'folder' if os.path.isdir(args[0]) else 'file'} {args[0]}, run `factcheck check {args[0]}` "
+                       f"or `factcheck ./{args[0]}`", err=True)
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as e:  # click would make a broken pipe exit 1, as if discrepancies were found
+            from factcheck import runtime
+
+            if runtime.is_broken_pipe(e):
+                raise runtime.StdoutGone() from None
+            raise
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """The command line's process (runtime.run_command): closed standard streams, Ctrl-C (exit 130),
+        SIGTERM (143), a reader that closes standard output, no traceback unless --debug."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from factcheck.runtime import run_command
+
+        argv = list(sys.argv[1:] if args is None else args)
+        run_command(lambda: super(DefaultGroup, self).main(argv, prog_name, complete_var, standalone_mode=False,
+                                                           **extra), argv)
 
 
 def _split(values) -> tuple[str, ...]:
@@ -52,7 +78,10 @@ def _print_version(ctx, _param, value) -> None:
 
 
 def _fail(msg: str) -> None:
-    click.echo(f"factcheck: error: {msg}", err=True)
+    from factcheck.display import shown
+    from factcheck.runtime import message
+
+    message(f"factcheck: error: {shown(msg)}")  # a name or a value in it may hold control characters
     sys.exit(2)
 
 
@@ -110,6 +139,12 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     t_start = time.perf_counter()
     if not paths:
         _fail("no input: give one or more files or folders (or - for standard input); see factcheck --help")
+    from factcheck import runtime
+
+    if not output and runtime.stdout_closed():
+        _fail("standard output is closed: there is nowhere to write the report (give -o FILE)")
+    if paths.count("-") > 1:
+        _fail("- (standard input) is given more than once: it can be read only once")
     from factcheck.config import ConfigError, load_config
 
     try:
@@ -132,17 +167,22 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         _fail(f"--approx-tolerance must be a number from 0 to 1, got {tol!r}")
-    if baseline:  # a bad baseline fails before the run, not after it
+    accepted = None
+    if baseline:  # a bad baseline fails before the run, not after it; it is read once
         from factcheck.suppress import read_baseline
 
         try:
-            read_baseline(baseline)
+            accepted = read_baseline(baseline)
         except (OSError, ValueError) as e:
-            _fail(f"cannot read baseline {baseline}: {getattr(e, 'strerror', None) or e}")
+            _fail(f"cannot read baseline {_shown(baseline)}: {getattr(e, 'strerror', None) or e}")
     if select or ignore or cfg.get("per_file_ignores"):
         select, ignore = _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg)
     rules = _load_rules(rule_dirs, select, ignore)
     archive_spec = None if no_archive else _archive_spec(archive_url, cfg, default=None)
+    if output or timings or write_baseline:
+        _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline,
+                       [("--output", output), ("--timings", timings), ("--write-baseline", write_baseline)],
+                       _archive_file(archive_spec))
     jobs = jobs or (os.cpu_count() or 1)
     # the bar: forced by --progress; by default only on a terminal, for text or a report written to a file
     show_progress = progress if progress is not None else (sys.stderr.isatty() and (fmt == "text" or bool(output)))
@@ -158,6 +198,9 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     result = run(paths, rules, rule_dirs, select, ignore, include, exclude, jobs, approx,
                  progress=bar.update, settle=True, encode=fmt == "json")
     bar.close()
+    if not result.files and not result.input_errors:
+        _fail(_nothing_to_check(paths, include, exclude))
+    _check_inline_selectors(result, rule_dirs)
     from factcheck.suppress import apply_baseline, apply_inline, write_baseline_file
 
     checks = [c for r in result.files for c in r.checks] + list(result.conflicts)
@@ -172,12 +215,9 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         try:
             write_baseline_file(checks, write_baseline)
         except OSError as e:
-            _fail(f"cannot write baseline {write_baseline}: {e.strerror or e}")
+            _fail(f"cannot write baseline {_shown(write_baseline)}: {e.strerror or e}")
     if baseline:
-        try:
-            checks, n = apply_baseline(checks, baseline)
-        except (OSError, ValueError) as e:
-            _fail(f"cannot read baseline {baseline}: {e}")
+        checks, n = apply_baseline(checks, baseline, accepted)
         suppressed += n
     from factcheck.report.build import build_report
 
@@ -205,30 +245,36 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
             text = render(report, fmt, result, use_color, show_ok, rules, archived)
         from factcheck.atomic import write_atomic
 
-        binary = not isinstance(text, str)
+        binary = fmt == "json"  # UTF-8 bytes; the other formats are text (a string or its pieces)
         if output:
             try:
                 write_atomic(output, text, binary=binary)
             except OSError as e:
-                _fail(f"cannot write {output}: {e}")
+                _fail(f"cannot write {_shown(output)}: {e.strerror or e}")
         else:
-            write_atomic("-", text, binary=binary)  # standard output
+            try:
+                write_atomic("-", text, binary=binary)  # standard output
+            except OSError as e:
+                runtime.silence_stdout()  # nothing more goes there, the flush at exit included
+                if not runtime.is_broken_pipe(e):
+                    _fail(f"cannot write the report to standard output: {e.strerror or e}")
+                # the reader went away (`| head`): quietly, and the exit code still follows the findings
     # every unreadable file is one line on stderr, except when the text report itself is on the terminal
     # that stderr shows (it lists the errors first)
     errors_to_stderr = fmt != "text" or bool(output) or not (sys.stdout.isatty() and sys.stderr.isatty())
     for r in result.files:
         if r.internal:
-            msg = f"factcheck: {r.path}: {r.error}"
-            click.echo(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"), err=True)
+            msg = f"factcheck: {_shown(r.path)}: {_shown(r.error)}"
+            runtime.message(msg + ("\n" + r.internal if debug else " (run with --debug for the traceback)"))
         elif r.error and errors_to_stderr:
-            click.echo(f"factcheck: {r.path}: {r.error}", err=True)
+            runtime.message(f"factcheck: {_shown(r.path)}: {_shown(r.error)}")
     for err in result.input_errors:
         internal = err.internal  # a bug outside any one file (the cross-article checks)
         if internal:
-            click.echo(f"factcheck: {err.path}: {err.reason}"
-                       + ("\n" + internal if debug else " (run with --debug for the traceback)"), err=True)
+            runtime.message(f"factcheck: {_shown(err.path)}: {_shown(err.reason)}"
+                            + ("\n" + internal if debug else " (run with --debug for the traceback)"))
         elif errors_to_stderr:
-            click.echo(f"factcheck: {err.path}: {err.reason}", err=True)
+            runtime.message(f"factcheck: {_shown(err.path)}: {_shown(err.reason)}")
     if timings:
         import json
 
@@ -239,8 +285,61 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         t["total_s"] = round(time.perf_counter() - t_start, 4)
         from factcheck.atomic import write_atomic
 
-        write_atomic(timings, json.dumps(t, indent=2, sort_keys=True) + "\n")
+        try:
+            write_atomic(timings, json.dumps(t, indent=2, sort_keys=True) + "\n")
+        except OSError as e:
+            _fail(f"cannot write timings {_shown(timings)}: {e.strerror or e}")
     sys.exit(exit_code(report, fail_on))
+
+
+def _shown(s) -> str:
+    from factcheck.display import shown
+
+    return shown(str(s))
+
+
+def _nothing_to_check(paths, include, exclude) -> str:
+    """Why a run found no file to check (a run that checks nothing does not pass)."""
+    from factcheck.documents import DEFAULT_INCLUDE
+
+    globs = ", ".join(include or DEFAULT_INCLUDE)
+    why = f"no file under {', '.join(map(str, paths))} matches --include ({globs})"
+    if exclude:
+        why += f" and is not excluded ({', '.join(exclude)})"
+    return f"nothing to check: {why}"
+
+
+def _check_inline_selectors(result, rule_dirs) -> None:
+    """An inline `<!-- factcheck: ignore X -->` naming no rule is an error of its file, as the same
+    selector in the configuration is (a typo would suppress nothing, silently)."""
+    if not any(r.ignores for r in result.files):
+        return
+    from factcheck.config import normalize_selectors
+    from factcheck.documents import InputError
+
+    all_rules = _load_rules(rule_dirs, (), ())
+    for r in result.files:
+        for _, _, ids, line in r.ignores or ():
+            bad = normalize_selectors(list(ids), all_rules)[1]
+            if bad:
+                result.input_errors.append(InputError(
+                    f"{r.path}:{line}", f"<!-- factcheck: ignore … -->: no rule matches {', '.join(map(repr, bad))} "
+                                        "(`factcheck rules` lists them)"))
+
+
+def _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline, targets, archive_file=None) -> None:
+    """Refuse, before the run, an output that would replace an input (the archive's SQLite file
+    included) or another output."""
+    from factcheck.atomic import check_outputs
+    from factcheck.documents import InputError, iter_inputs
+    from factcheck.rules.cache import rule_files
+
+    inputs = [x for x in iter_inputs(paths, include, exclude) if not isinstance(x, InputError)]
+    inputs += [str(p) for p in rule_files(rule_dirs)]
+    inputs += [x for x in (cfg_file, baseline, archive_file) if x]
+    problem = check_outputs([(o, p) for o, p in targets if p], inputs)
+    if problem:
+        _fail(problem)
 
 
 def exit_code(report, fail_on: str) -> int:
@@ -270,7 +369,7 @@ def _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg):
     return tuple(select), tuple(ignore)
 
 
-def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, archived=None) -> str:
+def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, archived=None):
     if fmt == "json":
         from factcheck.report.json_out import render_json
 
@@ -280,10 +379,11 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, arc
 
         return render_github(report)
     if fmt == "sarif":
-        from factcheck.report.sarif import render_sarif
+        from factcheck.report.sarif import render_sarif_chunks
 
-        return render_sarif(report, rules)
+        return render_sarif_chunks(report, rules)  # streamed: a large report is never held as one string
     lines = {r.path: dict(r.lines) for r in result.files}
+    sources = {r.path: r.source for r in result.files if r.source and r.source != "-"}
     for path, have in (archived.lines if archived else {}).items():  # archived figures' lines: not read again
         lines.setdefault(path, {}).update(have)
     # figures of cross-article conflicts are found after each article's text was let go: read their lines
@@ -298,7 +398,7 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, arc
             try:
                 from factcheck.documents import read_document
 
-                text_lines = read_document(c.path).text.split("\n")
+                text_lines = read_document(sources.get(c.path, c.path)).text.split("\n")
             except Exception:
                 continue
             for n in want:
@@ -339,15 +439,20 @@ def claims_cmd(paths, fmt, include, exclude):
         from factcheck.report.terminal import width
 
         head = ["location", "text", "value", "unit", "qualifier", "modality", "time", "subject"]
-        table = [[f"{r['path']}:{r['line']}:{r['column']}", r["text"].replace("\n", "⏎"),
+        table = [[_shown(cell) for cell in (
+                  f"{r['path']}:{r['line']}:{r['column']}", r["text"].replace("\n", "⏎"),
                   r["value"] + (f"-{r['value_high']}" if r["value_high"] else ""), r["unit"], r["qualifier"] or "",
-                  r["modality"], r["time"] or "", r["subject"]] for r in rows]
+                  r["modality"], r["time"] or "", r["subject"])] for r in rows]
         widths = [max([width(h)] + [width(row[i]) for row in table]) for i, h in enumerate(head)]
         for row in [head] + table:
             sys.stdout.write("  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() + "\n")
     errors = result.input_errors + [r for r in result.files if r.error]
+    from factcheck.runtime import message
+
     for e in errors:
-        click.echo(f"factcheck: {e.path}: {getattr(e, 'reason', None) or e.error}", err=True)
+        message(f"factcheck: {_shown(e.path)}: {_shown(getattr(e, 'reason', None) or e.error)}")
+    if not result.files and not result.input_errors:
+        _fail(_nothing_to_check(paths, _split(include), _split(exclude)))
     sys.exit(2 if errors else 0)
 
 
@@ -373,14 +478,14 @@ def rules_cmd(validate_dir, rule_dirs):
 
         problems = check_examples(rules)
         for p in problems:
-            click.echo(f"factcheck: {p}", err=True)
+            click.echo(f"factcheck: {_shown(p)}", err=True)
         if problems:
             sys.exit(2)
         click.echo(f"{len(rules)} rule file{'s' if len(rules) != 1 else ''} valid in {validate_dir}")
         return
     rules = _load_rules(rule_dirs, (), ())
     for r in rules:
-        click.echo(f"{r.id}  {r.name:<24} {r.kind:<10} {r.severity:<8} {r.docs.what.split('. ')[0].strip()[:90]}")
+        click.echo(f"{r.id}  {r.name:<24} {r.kind:<10} {r.severity:<8} {_shown(r.docs.what.split('. ')[0].strip()[:90])}")
 
 
 @main.command("rule")
@@ -406,16 +511,18 @@ def rule_cmd(rule_id, rule_dirs):
         formula = sympy.pretty(to_sympy(r.compiled), use_unicode=True)
     except Exception:
         formula = r.formula
+    from factcheck.display import shown_text
+
     click.echo(f"{r.id} {r.name}  (kind: {r.kind}, severity: {r.severity}, window: {r.window})\n")
-    click.echo(f"What it does\n  {r.docs.what}\n\nWhy it matters\n  {r.docs.why}\n")
-    click.echo(f"Formula\n  {r.formula}\n" + "\n".join("  " + ln for ln in formula.splitlines()) + "\n")
+    click.echo(shown_text(f"What it does\n  {r.docs.what}\n\nWhy it matters\n  {r.docs.why}\n"))
+    click.echo(shown_text(f"Formula\n  {r.formula}\n" + "\n".join("  " + ln for ln in formula.splitlines()) + "\n"))
     click.echo("Example that fails")
     for ex in r.examples.fail:
-        click.echo("  " + ex.replace("\n", "\n  "))
+        click.echo("  " + shown_text(ex).replace("\n", "\n  "))
     click.echo("\nExample that passes")
     for ex in r.examples.pass_:
-        click.echo("  " + ex.replace("\n", "\n  "))
-    click.echo(f"\nSource: {r.path}")
+        click.echo("  " + shown_text(ex).replace("\n", "\n  "))
+    click.echo(f"\nSource: {_shown(r.path)}")
 
 
 @main.command("schema")
@@ -521,6 +628,16 @@ def _archive_spec(given, cfg: dict, default: str | None = "archive.sqlite"):
     return value, base
 
 
+def _archive_file(spec) -> str | None:
+    """The SQLite file of an archive spec (an input no output may replace), else None."""
+    if spec is None:
+        return None
+    from factcheck.archive.url import parse
+
+    url = parse(*spec)
+    return url.path if url.backend == "sqlite" else None
+
+
 def _archive_failed(e: BaseException, debug: bool, spec) -> None:
     """An unexpected error while using the archive: one line, the traceback with --debug; never the
     URL's password."""
@@ -534,7 +651,10 @@ def _archive_failed(e: BaseException, debug: bool, spec) -> None:
         msg += "\n" + url.scrub(traceback.format_exc())
     else:
         msg += " (run with --debug for the traceback)"
-    click.echo(msg, err=True)
+    from factcheck.display import shown_text
+    from factcheck.runtime import message
+
+    message(shown_text(msg))
     sys.exit(2)
 
 
@@ -551,8 +671,10 @@ def _archive_findings(spec, result, rules, approx, cfg: dict, debug: bool):
         _fail(str(e))
     except Exception as e:
         _archive_failed(e, debug, spec)
+    from factcheck.runtime import message
+
     for w in found.warnings:
-        click.echo(f"factcheck: warning: {w}", err=True)
+        message(f"factcheck: warning: {_shown(w)}")
     return found
 
 
@@ -637,6 +759,7 @@ def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, conf
     def planned(n: int) -> None:
         bar.total = n
 
+    from factcheck import runtime
     from factcheck.archive import ArchiveError
     from factcheck.archive.store import db_error
 
@@ -648,11 +771,12 @@ def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, conf
     except ArchiveError as e:
         bar.close()
         _fail(str(e))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, runtime.Terminated) as e:  # Ctrl-C (130) or SIGTERM (143): the workers are stopped
         bar.close()
-        click.echo(f"factcheck: interrupted; the articles written so far are in {store.url.shown} "
-                   "(run the same command again to finish)", err=True)
-        sys.exit(130)
+        runtime.message(f"factcheck: {'terminated' if isinstance(e, runtime.Terminated) else 'interrupted'}; the "
+                        f"articles written so far are in {_shown(store.url.shown)} (run the same command again "
+                        "to finish)")
+        sys.exit(runtime.EXIT_TERMINATED if isinstance(e, runtime.Terminated) else runtime.EXIT_INTERRUPTED)
     except Exception as e:
         bar.close()
         from sqlalchemy.exc import SQLAlchemyError
@@ -665,12 +789,12 @@ def index_cmd(paths, archive_url, prune, include, exclude, rule_dirs, jobs, conf
     bar.close()
     errors += res.errors
     for path, reason in errors:
-        click.echo(f"factcheck: {path}: {reason}", err=True)
+        runtime.message(f"factcheck: {_shown(path)}: {_shown(reason)}")
     for path, tb in res.internal:
         if debug:
-            click.echo(tb, err=True)
+            runtime.message(tb)
     removed = f", {len(res.removed)} removed" if prune else ""
-    click.echo(f"{store.url.shown}: {res.indexed} article{'s' if res.indexed != 1 else ''} indexed "
+    click.echo(f"{_shown(store.url.shown)}: {res.indexed} article{'s' if res.indexed != 1 else ''} indexed "
                f"({res.claims} claims, {res.facts} facts), {res.unchanged} unchanged{removed}"
                f"{f', {len(errors)} not readable' if errors else ''}; the archive holds {total} "
                f"article{'s' if total != 1 else ''}")

@@ -31,11 +31,28 @@ class ConfigError(Exception):
     pass
 
 
+def _read_toml(path: Path) -> dict:
+    """A TOML file under the input policy (a regular file of at most safeio.CONFIG_LIMIT bytes, UTF-8),
+    parsed; ConfigError names the file and the problem."""
+    from factcheck.display import shown
+    from factcheck.safeio import CONFIG_LIMIT, ReadError, read_text
+
+    try:
+        text = read_text(path, CONFIG_LIMIT)
+    except ReadError as e:
+        raise ConfigError(f"{shown(str(path))}: cannot read: {e.reason}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{shown(str(path))}: invalid TOML: {e}") from None
+    except (RecursionError, MemoryError):  # arrays or inline tables nested thousands deep
+        raise ConfigError(f"{shown(str(path))}: invalid TOML: nested too deeply") from None
+
+
 def _has_section(p: Path) -> bool:
     try:
-        with open(p, "rb") as f:
-            tool = tomllib.load(f).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        tool = _read_toml(p).get("tool", {})
+    except ConfigError:
         return False
     return isinstance(tool, dict) and "factcheck" in tool
 
@@ -68,16 +85,13 @@ def load_config(explicit: str | None, paths) -> dict:
         path = find_config(Path(first) if first and os.path.exists(first) else Path.cwd())
     if path is None:
         return {}
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    data = _read_toml(path)
     is_pyproject = path.name == "pyproject.toml"
     prefix = "tool.factcheck." if is_pyproject else ""
-    section = data.get("tool", {}).get("factcheck", {}) if is_pyproject else data
+    tool = data.get("tool", {}) if is_pyproject else {}
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool: must be a table, got {type(tool).__name__} {tool!r:.40}")
+    section = tool.get("factcheck", {}) if is_pyproject else data
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: {prefix.rstrip('.') or 'factcheck'}: must be a table")
     cfg = parse_section(section, path, prefix)
@@ -152,7 +166,14 @@ def _value(k: str, value, where: str, path: Path):
     if k == "per_file_ignores":
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: must be a table of glob = [rule ids], got {value!r}")
-        return {pattern: _str_list(ids, f"{where}.{pattern}") for pattern, ids in value.items()}
+        table: dict[str, list[str]] = {}
+        for pattern, ids in value.items():
+            got = _str_list(ids, f"{where}.{pattern}")
+            if not got:  # [] would read as "every rule" to some and "no rule" to others
+                raise ConfigError(f"{where}.{pattern}: an empty list; name the rules to ignore there "
+                                  '(or ["ALL"] for every rule)')
+            table[pattern] = got
+        return table
     raise AssertionError(k)  # pragma: no cover
 
 
@@ -165,13 +186,16 @@ def rule_matches(rule, pattern: str) -> bool:
 
 
 def normalize_selectors(patterns, rules) -> tuple[list[str], list[str]]:
-    """(selectors spelt as the rule loader matches them, selectors that match no rule)."""
+    """(selectors spelt as the rule loader matches them, selectors that match no rule). ALL selects
+    every rule, as in per-file ignores and inline comments."""
     out, unknown = [], []
     for p in patterns:
         p = p.strip()
-        if any(r.name == p for r in rules):
+        if p.upper() == "ALL":
+            out.append("ALL")
+        elif any(r.name == p for r in rules):
             out.append(p)
-        elif p.upper() != "ALL" and any(rule_matches(r, p) for r in rules):
+        elif any(rule_matches(r, p) for r in rules):
             out.append(p.upper())
         else:
             unknown.append(p)

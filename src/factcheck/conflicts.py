@@ -89,14 +89,40 @@ def article_facts(rule, res) -> list[Fact]:
     return out
 
 
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+def _capped(severity: str, ceiling: str) -> str:
+    """The lower of two severities: a rule's own severity is the most its findings get."""
+    return severity if SEVERITY_RANK.get(severity, 2) <= SEVERITY_RANK.get(ceiling, 2) else ceiling
+
+
 def find_conflicts(rules, results, approx) -> list[Check]:
-    rule = rules[0]
+    """The cross-article checks of every conflict rule in rules (each with its own parameters and
+    severity), in the order of the rules."""
+    checks: list[Check] = []
+    for rule in rules:
+        checks.extend(_conflicts_of(rule, results, approx))
+    return checks
+
+
+def facts_of(rule, res) -> list[Fact]:
+    """The article's facts for this rule: made with the article (FileResult.facts, by rule id), else now."""
+    made = res.facts
+    if isinstance(made, dict):
+        got = made.get(rule.id)
+        if got is not None:
+            return got
+    return article_facts(rule, res)
+
+
+def _conflicts_of(rule, results, approx) -> list[Check]:
     groups: dict[tuple, list[Member]] = {}
     for res in results:
         claims: list[Claim] = res.claims
         if res.error or not claims:
             continue
-        facts: list[Fact] = res.facts if res.facts is not None else article_facts(rule, res)
+        facts: list[Fact] = facts_of(rule, res)
         for fact in facts:
             gk = fact[0]
             member: Member = (claims[fact[1]], fact[2], fact[3], fact[4])
@@ -143,10 +169,10 @@ def compare_members(rule, first: Member, other: Member, approx: Decimal, ratio: 
                         "identified_set": bool(is_set)})
     if chk.status == "discrepancy":
         if is_set:
-            chk.severity = "error" if same else "warning"
+            chk.severity = _capped("error" if same else "warning", rule.severity)
             chk.message += f" (the same identified set; {scope})"
         elif same:
-            chk.severity = "error"
+            chk.severity = _capped("error", rule.severity)
             chk.message += f" ({scope})"
         else:
             return None  # flows over different or unknown periods do not conflict

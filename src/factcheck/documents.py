@@ -16,6 +16,9 @@ MAX_BYTES = 64 * 1024 * 1024
 # characters is a dump, a minified file or a blob, not copy to check: it is an input error, not minutes
 # of work on text that has no article in it.
 MAX_LINE_CHARS = 1024 * 1024
+# An article states dozens of figures, a long report a few thousand; a file of more is a table or a data
+# dump, and checking it would hold every figure and finding in memory (3 KB each): it is an input error.
+MAX_FIGURES = 100_000
 
 
 @dataclass
@@ -40,6 +43,12 @@ class InputError(Exception):
         self.reason = reason
 
 
+def _shown(path: str) -> str:
+    from factcheck.display import display_path
+
+    return display_path(path)
+
+
 def _matches(name: str, patterns) -> bool:
     return any(fnmatch.fnmatch(name, p) for p in patterns)
 
@@ -56,7 +65,7 @@ def iter_inputs(args, include=DEFAULT_INCLUDE, exclude=()):
             continue
         p = Path(arg)
         if not os.path.lexists(p):
-            yield InputError(arg, "no such file or directory")
+            yield InputError(_shown(arg), "no such file or directory")
             continue
         if p.is_dir():
             yield from _walk_dir(p, include, exclude)
@@ -75,17 +84,17 @@ def _walk_dir(root: Path, include, exclude):
         try:
             st = d.stat()
         except OSError as e:
-            errors.append(InputError(str(d), f"cannot read directory: {e.strerror or e}"))
+            errors.append(InputError(_shown(str(d)), f"cannot read directory: {e.strerror or e}"))
             return
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            errors.append(InputError(str(d), "directory symlink loop, skipped"))
+            errors.append(InputError(_shown(str(d)), "directory symlink loop, skipped"))
             return
         seen.add(key)
         try:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as e:
-            errors.append(InputError(str(d), f"cannot list directory: {e.strerror or e}"))
+            errors.append(InputError(_shown(str(d)), f"cannot list directory: {e.strerror or e}"))
             return
         for entry in entries:
             path = Path(entry.path)
@@ -104,7 +113,7 @@ def _walk_dir(root: Path, include, exclude):
             elif _matches(entry.name, include):
                 # a regular file is known from the listing; anything else is looked at (_special_file)
                 if not _is_file(entry) and _special_file(entry.path):
-                    errors.append(InputError(str(path), "not a regular file (a FIFO, socket or device), skipped"))
+                    errors.append(InputError(_shown(str(path)), "not a regular file (a FIFO, socket or device), skipped"))
                 else:
                     found.append(str(path))
 
@@ -139,12 +148,21 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             return data.decode("utf-8"), enc
         except UnicodeDecodeError as e:
             raise InputError(path, f"invalid UTF-8 after BOM at byte {e.start + 3}") from None
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: FF FE opens both
+        try:
+            return data.decode("utf-32"), "utf-32"
+        except UnicodeDecodeError:
+            raise InputError(path, "invalid UTF-32 (it opens with a UTF-32 byte-order mark)") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise InputError(path, "invalid UTF-16") from None
     if b"\x00" in data[:8192]:
+        guess = _utf16_without_bom(data)
+        if guess:
+            raise InputError(path, f"looks like {guess} without a byte-order mark, which is not read: save it as "
+                                   "UTF-8 (or UTF-16 with a byte-order mark)")
         raise InputError(path, "binary file (contains NUL bytes), skipped")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -168,6 +186,25 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     return text, "gb18030"
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16LE or UTF-16BE when data reads as text in it (its NUL bytes all on one side of the code
+    units, as ASCII characters put them), else None."""
+    sample = data[:8192]
+    if len(sample) % 2:
+        sample = sample[:-1]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    for enc, nuls, other in (("UTF-16LE", odd, even), ("UTF-16BE", even, odd)):
+        if nuls and not other:
+            try:
+                text = sample.decode(enc.lower())
+            except UnicodeDecodeError:
+                continue
+            if not any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
+                return enc
+    return None
+
+
 def _plausible_chinese(text: str) -> bool:
     """GB18030 decodes almost any byte string; accept it only if it reads as text."""
     non_ascii = [c for c in text if ord(c) > 127]
@@ -182,35 +219,58 @@ def universal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def _too_large(path: str) -> InputError:
+    return InputError(path, f"too large (more than {MAX_BYTES} bytes; the limit is {MAX_BYTES}), skipped")
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    if stream is None or buffer is None:
+        raise InputError("<stdin>", "standard input is closed")
+    try:
+        data = buffer.read(MAX_BYTES + 1)
+    except (OSError, ValueError) as e:
+        raise InputError("<stdin>", f"cannot read standard input: {getattr(e, 'strerror', None) or e}") from None
+    if len(data) > MAX_BYTES:  # the bytes read tell, not a size: a pipe has none
+        raise _too_large("<stdin>")
+    return data
+
+
 def read_document(path: str) -> Document:
-    """Read one file (or '-' for stdin) into a Document; raises InputError naming the file."""
+    """Read one file (or '-' for stdin) into a Document; raises InputError naming the file (as shown:
+    display.display_path)."""
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = _read_stdin()
         display = "<stdin>"
     else:
-        display = path
+        from factcheck.display import display_path
+
+        display = display_path(path)
         try:
             st = os.stat(path)
             if stat.S_ISDIR(st.st_mode):
-                raise InputError(path, "is a directory")
+                raise InputError(display, "is a directory")
             if st.st_size > MAX_BYTES:
-                raise InputError(path, f"file too large ({st.st_size} bytes; limit {MAX_BYTES})")
+                raise InputError(display, f"file too large ({st.st_size} bytes; limit {MAX_BYTES})")
             with open(path, "rb") as f:  # read-only: input files are never written
                 # the size stat saw, and one byte to tell whether there is more (a file that grew, a
                 # pipe): a buffer of the limit's size for every file costs more than reading it
                 data = f.read(st.st_size + 1)
                 if len(data) > st.st_size:
                     data += f.read(MAX_BYTES + 1 - len(data))
+                if len(data) > MAX_BYTES:  # a pipe (`<(cat big.txt)`) or a file that grew past the limit
+                    raise _too_large(display)
         except InputError:
             raise
         except FileNotFoundError:
             if os.path.islink(path):
-                raise InputError(path, f"broken symbolic link (to {os.readlink(path)})") from None
-            raise InputError(path, "no such file (it may have been removed while the run was listing files)") from None
+                raise InputError(display, f"broken symbolic link (to {display_path(os.readlink(path))})") from None
+            raise InputError(display, "no such file (it may have been removed while the run was listing files)") from None
         except PermissionError:
-            raise InputError(path, "permission denied") from None
+            raise InputError(display, "permission denied") from None
         except OSError as e:
-            raise InputError(path, f"cannot read: {e.strerror or e}") from None
+            raise InputError(display, f"cannot read: {e.strerror or e}") from None
     text, enc = decode(data, display)
     text = universal_newlines(text)
     _check_line_length(text, display)
@@ -259,5 +319,12 @@ def front_matter(text: str, path: str = "") -> tuple[dict, int]:
     if not isinstance(data, dict):
         return {}, 0
     # scalars only: str() of a nested value (or of a billion-laughs alias tree) is no title
-    meta = {k: str(v) for k, v in data.items() if k in ("title", "date", "source") and isinstance(v, META_TYPES)}
+    meta = {k: _meta_text(v) for k, v in data.items() if k in ("title", "date", "source") and isinstance(v, META_TYPES)}
     return meta, body_start
+
+
+def _meta_text(v) -> str:
+    """A front-matter value as text: an integer too long for str() (`title: 0x` + 5000 hex digits) in hex."""
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 10_000:
+        return hex(v)
+    return str(v)

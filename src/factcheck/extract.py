@@ -311,10 +311,11 @@ def _positions(text: str, chars: str) -> list[int]:
 
 
 def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEFAULT_APPROX,
-            layout: _Layout | None = None) -> list[Claim]:
+            layout: _Layout | None = None, limit: int = 0) -> list[Claim]:
     """All numeric claims of a document, in text order. Never raises on any text.
 
-    layout: the boundaries of norm.text when the caller has them already (they are found once)."""
+    layout: the boundaries of norm.text when the caller has them already (they are found once).
+    limit: stop after this many claims (0: no limit)."""
     norm = norm or normalize(doc.text, doc.body_start)
     text = norm.text
     layout = layout or _Layout(text)
@@ -345,7 +346,7 @@ def extract(doc: Document, norm: Normalized | None = None, approx: Decimal = DEF
         _annotate(claim, text, layout, claims)
         claim.index = len(claims)
         claims.append(claim)
-        if pos >= n:
+        if pos >= n or len(claims) == limit:
             break
     return claims
 

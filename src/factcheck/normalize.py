@@ -26,7 +26,10 @@ CLOSERS: Final = "”’」』）)】》\"' "
 UNIT_START: Final = set("元万亿千百个项家户人名条件次套栋支批座所台辆场处间张份天小年月%‰亩平公吨米倍箱余多")
 NUMERIC_END: Final = set("0123456789.万亿千百十余多")
 MD_BLOCK: Final = re.compile(r"^\s*(#{1,6}\s|>|\||[-*+]\s|\d+[.)]\s|<!--)")
-WS_CHARS: Final = " \t\u3000\u00a0\u2002\u2003\u2009\f\v"
+# zero-width characters (space, non-joiner, joiner, word joiner, a BOM inside the text): dropped wherever
+# they are, so 6\u200b9个 reads as 69个
+ZERO_WIDTH: Final = "\u200b\u200c\u200d\u2060\ufeff"
+WS_CHARS: Final = " \t\u3000\u00a0\u2002\u2003\u2009\f\v" + ZERO_WIDTH
 WS_RUN: Final = re.compile("[" + WS_CHARS + "]+")
 _ALNUM: Final = re.compile(r"[0-9A-Za-z]")
 # 1，234: a full-width comma between thousands (opens with the comma, which the engine finds quickly)
@@ -228,7 +231,8 @@ def _emit_line(folded: str, off: int, built: _Builder) -> None:
     pos = 0
     for m in WS_RUN.finditer(folded):
         a, b = m.start(), m.end()
-        keep = a > 0 and b < len(folded) and _ALNUM.match(folded[a - 1]) and _ALNUM.match(folded[b])
+        keep = a > 0 and b < len(folded) and _ALNUM.match(folded[a - 1]) and _ALNUM.match(folded[b]) \
+            and folded[a:b].strip(ZERO_WIDTH) != ""
         built.emit(folded[pos:a], off + pos, 1)
         if keep:
             built.emit(" ", off + a, 1)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Final
+from contextlib import contextmanager
+from decimal import Decimal, getcontext, localcontext
+from typing import Any, Final, Iterator
 
 CN_DIGITS: Final = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3,
              "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8,
@@ -11,6 +12,12 @@ CN_DIGITS: Final = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, 
 CN_SMALL: Final = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_BIG: Final = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 CN_CHARS: Final = "".join(CN_DIGITS) + "".join(CN_SMALL) + "".join(CN_BIG)
+
+
+# A numeral of more digits than this is not a figure an article states (a serial number, a hash, a
+# run of digits): it is not read as a number. Below it every figure is computed exactly (decimal_context).
+MAX_DIGITS: Final = 50
+_CN_LIMIT: Final = 10 ** MAX_DIGITS
 
 
 class NumberError(ValueError):
@@ -22,6 +29,8 @@ def parse_arabic(s: str) -> tuple[Decimal, int]:
     s = s.replace(",", "")
     if not s or s.count(".") > 1 or not s.replace(".", "").isdigit() or s.startswith(".") or s.endswith("."):
         raise NumberError(s)
+    if len(s) - s.count(".") > MAX_DIGITS:
+        raise NumberError("more than %d digits" % MAX_DIGITS)
     d = Decimal(s)
     exp = d.as_tuple().exponent
     assert isinstance(exp, int)  # digits and one point: a finite number
@@ -83,6 +92,8 @@ def parse_chinese(s: str) -> tuple[Decimal, int]:
             section = 0
             digit = None
             zero = False
+            if total > _CN_LIMIT or last_unit > _CN_LIMIT:  # 一亿亿亿…: stopped before it grows without end
+                raise NumberError("more than %d digits" % MAX_DIGITS)
     if digit:
         if not zero and last_unit > 1:
             place = last_unit // 10  # 一万五 = 15000, 三百五 = 350
@@ -145,3 +156,42 @@ def to_chinese(value: int) -> str:
     while parts and parts[-1] == "零":
         parts.pop()
     return "".join(parts)
+
+
+# the decimal context's usual precision: figures of this many digits and fewer are computed as always
+USUAL_PRECISION: Final = 28
+
+
+def precision_for(claims: Any) -> int:
+    """The precision (significant digits) that computes with these figures exactly: from the highest
+    digit of the largest to the last stated digit of the finest, with room for sums and the halves of
+    the rounding intervals. The usual 28 for the figures of a news article."""
+    hi = lo = 0
+    first = True
+    for c in claims:
+        f = c.info.factor
+        shift = f.adjusted() if f else 0
+        top = c.value.adjusted() if c.value else 0
+        if c.value_high is not None and c.value_high:
+            top = max(top, c.value_high.adjusted())
+        top += shift
+        bottom = c.exp + shift - 1
+        if first:
+            hi, lo, first = top, bottom, False
+        else:
+            hi = max(hi, top)
+            lo = min(lo, bottom)
+    needed = hi - lo + 4
+    return USUAL_PRECISION if needed <= USUAL_PRECISION else needed + 8
+
+
+@contextmanager
+def decimal_context(prec: int) -> Iterator[None]:
+    """A local decimal context of prec digits where that is more than the context has (else the context
+    as it is): computations with figures that precision_for measured, exact."""
+    if prec <= getcontext().prec:
+        yield
+        return
+    with localcontext() as ctx:
+        ctx.prec = prec
+        yield

@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from factcheck.conflicts import article_facts, article_place
-from factcheck.documents import InputError, iter_inputs, read_document
+from factcheck.display import display_path
+from factcheck.documents import MAX_FIGURES, InputError, iter_inputs, read_document
 from factcheck.extract import DEFAULT_APPROX, Claim, _Layout, extract
 from factcheck.normalize import normalize
+from factcheck.numbers import USUAL_PRECISION, decimal_context, precision_for
 from factcheck.report.build import encode_file
 from factcheck.rules.engine import check_article
 from factcheck.rules.kinds import Article
+from factcheck.rules.patterns import PatternTimeout, pattern_budget
+from factcheck.suppress import MARKDOWN, inline_ignores
 from factcheck.timescope import article_time
 
 
@@ -36,10 +40,13 @@ class FileResult:
     internal: str | None = None  # traceback of an internal error (shown with --debug)
     article_time: object = None
     place: str = ""
-    facts: list | None = None  # cross-article facts (conflicts.article_facts), made with the article
+    facts: dict | None = None  # cross-article facts of each conflict rule (id → conflicts.article_facts)
     lines: dict = field(default_factory=dict)  # line number → original line text, for code frames
     claims_json: list | None = None  # the JSON report's items of this file, encoded with it (encode=True)
     checks_json: list | None = None
+    source: str = ""  # the path the file was read from, when it is not shown as it is (display.display_path)
+    ignores: list | None = None  # inline ignore comments of a Markdown file (suppress.inline_ignores)
+    precision: int = USUAL_PRECISION  # decimal digits that compute with its figures exactly (numbers.precision_for)
 
 
 def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True,
@@ -49,34 +56,55 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
     try:
         doc = read_document(path)
     except InputError as e:
-        return FileResult(e.path, error=e.reason)
+        return FileResult(e.path, error=e.reason, source=path)
     except Exception as e:  # a bug while reading one file: an internal error for it, the run goes on
-        return FileResult(path, error=_one_line(f"internal error while reading: {type(e).__name__}: {e}"),
-                          internal=traceback.format_exc())
-    return check_document(doc, rules, approx, keep_lines, encode)
+        return FileResult(display_path(path) if path != "-" else "<stdin>",
+                          error=_one_line(f"internal error while reading: {type(e).__name__}: {e}"),
+                          internal=traceback.format_exc(), source=path)
+    res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text), source=path)
+    # the claims, checks and facts made here all live to the file's end: a cycle collection on the way
+    # would walk them all again for nothing (on a long article, passes that grow with it)
+    with collector_paused():
+        return _check(doc, res, rules, approx, keep_lines, encode)
 
 
 def check_document(doc, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True,
                    encode: bool = False) -> FileResult:
-    """Check one document that is already read: a file (process) or an article sent to the server
-    (factcheck serve), whose path is only its name in the report."""
+    """Check one document that is already read: an article sent to the server (factcheck serve), whose
+    path is only its name in the report. Its inline ignore comments are found in its text (ignores is
+    never None), so nothing later reads a file of that name."""
     res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text))
-    return _check(doc, res, rules, approx, keep_lines, encode)
+    with collector_paused():
+        res = _check(doc, res, rules, approx, keep_lines, encode)
+    if res.ignores is None:
+        res.ignores = []
+    return res
 
 
 def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encode: bool) -> FileResult:
     try:
         norm = normalize(doc.text, doc.body_start)
+        if doc.path.lower().endswith(MARKDOWN) and "<!--" in doc.text:
+            res.ignores = inline_ignores(doc.text, doc.body_start, norm)
         layout = _Layout(norm.text)
-        claims = extract(doc, norm, approx, layout)
+        claims = extract(doc, norm, approx, layout, MAX_FIGURES + 1)
+        if len(claims) > MAX_FIGURES:
+            res.error = (f"more than {MAX_FIGURES} figures: a table or a data dump rather than an article, "
+                         "skipped")
+            return res
         res.article_time = article_time(doc, norm.text)
         art = Article(doc.path, norm.text, layout, claims, doc.meta, year=res.article_time)
         res.claims = claims
-        res.checks = check_article(rules, art, approx)
+        # figures longer than the usual 28 digits are computed exactly; rule patterns share a time budget
+        res.precision = precision_for(claims)
+        with decimal_context(res.precision), pattern_budget(len(norm.text)):
+            res.checks = check_article(rules, art, approx)
         res.place = article_place(norm.text)
-        conflict_rules = [r for r in rules if r.kind == "conflict"]
-        if conflict_rules:
-            res.facts = article_facts(conflict_rules[0], res)
+        for rule in rules:
+            if rule.kind == "conflict":
+                if res.facts is None:
+                    res.facts = {}
+                res.facts[rule.id] = article_facts(rule, res)
         if keep_lines and not encode:
             # the original lines of the figures a discrepancy shows in its code frame (the HTML report
             # reads the files again; the JSON report, which encode is for, shows none); nothing else of
@@ -95,6 +123,11 @@ def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encod
             c.extra.clear()
         if encode:
             encode_file(res)
+    except PatternTimeout as e:  # a rule's pattern that backtracks without end: the file is not checked
+        res.error = _one_line(str(e))
+        res.claims, res.checks = [], []
+        res.claims_json = res.checks_json = None
+        res.facts = None
     except Exception as e:  # an internal error in one article: reported for it, the run goes on
         res.error = _one_line(f"internal error while checking: {type(e).__name__}: {e}")
         res.internal = traceback.format_exc()
@@ -144,6 +177,84 @@ def _init_worker(rule_dirs, select, ignore, approx, encode=False):
     _WORKER["encode"] = encode
 
 
+def _start_worker(parent: int, *initargs) -> None:
+    """A worker's start (worker_setup), then its rules."""
+    worker_setup(parent)
+    _init_worker(*initargs)
+
+
+def worker_setup(parent: int) -> None:
+    """The start of a worker process of a pool: it ends with its parent (PR_SET_PDEATHSIG on Linux; a
+    parent that died before the worker got here is noticed too), leaves Ctrl-C to the parent (which
+    stops the workers, stop_workers) and dies of SIGTERM as a process does by default (the parent's
+    handler is not inherited)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _die_with_parent() -> None:
+    if not os.uname().sysname == "Linux":
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def stop_workers(pool) -> None:
+    """Kill a pool's workers at once (the run was interrupted): none is left running or blocked. The
+    pool's manager thread then fails the futures that pool.map cancelled already: that is not news."""
+    import threading
+    from concurrent.futures import InvalidStateError
+
+    previous = threading.excepthook
+
+    def hook(args):
+        if args.exc_type is not InvalidStateError:
+            previous(args)
+
+    threading.excepthook = hook
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, AttributeError, ValueError):
+            pass
+    try:
+        pool.shutdown(wait=False)
+    except Exception:
+        pass
+    # the pool's manager thread sees its workers gone, fails the pending futures and closes its wake-up
+    # pipe; wait for that, then take it off the exit hook's list, which would write to the closed pipe
+    # ("Exception ignored … Bad file descriptor" at exit)
+    if manager is not None:
+        manager.join(5)
+        if not manager.is_alive():
+            from concurrent.futures import process as futures_process
+
+            wakeups = getattr(futures_process, "_threads_wakeups", None)
+            if wakeups is not None:
+                wakeups.pop(manager, None)
+
+
+def worker_count(jobs: int, files: int) -> int:
+    """Worker processes for a run: as asked, but never more than the files or the cores."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(jobs, files, cores))
+
+
 def _work(path):
     return process(path, _WORKER["rules"], _WORKER["approx"], encode=_WORKER["encode"])
 
@@ -167,17 +278,21 @@ def _run_parallel(files: list[str], jobs: int, initargs, progress, settle: bool 
     while pending:
         batch = pending[:1] if alone else pending
         got: list[FileResult] = []
-        with ProcessPoolExecutor(1 if alone else jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=initargs) as pool:
-            try:
-                for r in pool.map(_work, batch, chunksize=1 if alone else chunk):
-                    got.append(r)
-                    if settle:
-                        _settle()
-                    if progress:
-                        progress(r)
-            except BrokenProcessPool:
-                pass
+        pool = ProcessPoolExecutor(1 if alone else jobs, mp_context=ctx, initializer=_start_worker,
+                                   initargs=(os.getpid(), *initargs))
+        try:
+            for r in pool.map(_work, batch, chunksize=1 if alone else chunk):
+                got.append(r)
+                if settle:
+                    _settle()
+                if progress:
+                    progress(r)
+        except BrokenProcessPool:
+            pass
+        except BaseException:  # Ctrl-C, SIGTERM, a reader gone: the workers go too, now
+            stop_workers(pool)
+            raise
+        pool.shutdown(wait=True)
         if alone and not got:
             got = [FileResult(batch[0], error=WORKER_DIED)]
             if progress:
@@ -206,7 +321,7 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
     errors = [x for x in listed if isinstance(x, InputError)]
     files = [x for x in listed if not isinstance(x, InputError)]
     results: list[FileResult] = []
-    jobs = max(1, jobs)
+    jobs = worker_count(jobs, len(files))
     if jobs > 1 and len(files) > 8 and "-" not in files:
         results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx, encode), progress, settle)
     else:
@@ -222,7 +337,8 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
 
     conflict_rules = [r for r in rules if r.kind == "conflict"]
     try:
-        with collector_paused(settle):
+        prec = max((r.precision for r in results), default=USUAL_PRECISION)
+        with collector_paused(settle), decimal_context(prec):
             conflicts = find_conflicts(conflict_rules, results, approx) if conflict_rules else []
     except Exception as e:  # a bug in the cross-article checks: an error of the run, the files' checks stand
         conflicts = []

@@ -2,7 +2,8 @@
 
 - Inline (Markdown only): the comment suppresses the listed rules (ids, id prefixes, names; none or ALL
   for every rule) in the paragraph that follows it, as factcheck joins it (a hard-wrapped paragraph,
-  also across a blank line inside a figure, counts as one).
+  also across a blank line inside a figure, counts as one). A comment inside a fenced code block
+  (``` or ~~~) is code, not a directive. Comments are found with str.find, in linear time.
 - Per-file ignores (configuration): glob → rules, the glob matched against the path relative to the
   configuration file's folder and against the path as shown.
 - Baseline: a JSON file of the accepted findings, each by a fingerprint made from the rule, the files
@@ -22,7 +23,8 @@ import os
 import re
 from collections import Counter
 
-IGNORE = re.compile(r"<!--\s*factcheck:\s*ignore\b([^>]*?)\s*-->", re.IGNORECASE)
+# the body of a comment (between <!-- and -->) that is a directive; matched from the body's start, once
+DIRECTIVE = re.compile(r"\s*factcheck:\s*ignore\b", re.IGNORECASE)
 MARKDOWN = (".md", ".markdown")
 BASELINE_VERSION = 1
 _WS = re.compile(r"\s+")
@@ -42,11 +44,63 @@ def _rule_in(chk, ids) -> bool:
     return False
 
 
-def _paragraph_ends(text: str, body_start: int) -> list[int]:
+def _fences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the fenced code blocks (``` or ~~~, up to three spaces in) of a Markdown text."""
+    out: list[tuple[int, int]] = []
+    pos, n = 0, len(text)
+    fence = ""
+    start = 0
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        line = text[pos:end]
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        body = line[len(lead):]
+        if len(lead) <= 3 and body[:3] in ("```", "~~~"):
+            mark = body[0] * (len(body) - len(body.lstrip(body[0])))
+            if not fence:
+                fence, start = mark, pos
+            elif body.startswith(fence) and mark == body.rstrip() and mark[0] == fence[0]:
+                out.append((start, end))
+                fence = ""
+        pos = end + 1
+    if fence:  # an unclosed fence runs to the end of the text
+        out.append((start, n))
+    return out
+
+
+def directives(text: str) -> list[tuple[int, int, str, int]]:
+    """(start, end, selectors, line) of each `<!-- factcheck: ignore … -->` comment outside fenced code,
+    in text order. Linear: each comment is found with str.find and its body matched once."""
+    out: list[tuple[int, int, str, int]] = []
+    pos = text.find("<!--")
+    if pos < 0:
+        return out
+    fences = _fences(text) if ("```" in text or "~~~" in text) else []
+    f = 0
+    line, counted = 1, 0
+    while pos >= 0:
+        close = text.find("-->", pos + 4)
+        if close < 0:
+            break  # no comment after this one can close either
+        body = text[pos + 4:close]
+        while f < len(fences) and fences[f][1] < pos:
+            f += 1
+        fenced = f < len(fences) and fences[f][0] <= pos
+        m = DIRECTIVE.match(body)
+        if m is not None and not fenced and ">" not in body:
+            line += text.count("\n", counted, pos)
+            counted = pos
+            out.append((pos, close + 3, body[m.end():].strip(), line))
+        pos = text.find("<!--", close + 3)
+    return out
+
+
+def _paragraph_ends(text: str, body_start: int, norm=None) -> list[int]:
     """Original end offset of each paragraph as factcheck's normalization joins them."""
     from factcheck.normalize import normalize
 
-    norm = normalize(text, body_start)
+    norm = norm if norm is not None else normalize(text, body_start)
     ends, pos = [], 0
     while pos < len(norm.text):
         brk = norm.text.find("\n\n", pos)
@@ -57,9 +111,30 @@ def _paragraph_ends(text: str, body_start: int) -> list[int]:
     return ends
 
 
+def inline_ignores(text: str, body_start: int = 0, norm=None) -> list[tuple[int, int, tuple[str, ...], int]]:
+    """(start, end, rule selectors, line of the comment) of the paragraph after each inline ignore
+    comment, in the offsets of the text as factcheck reads it, which the claims' offsets use. norm: the
+    text's normalization when the caller has it."""
+    found = directives(text)
+    if not found:
+        return []
+    import bisect
+
+    ends = _paragraph_ends(text, body_start, norm)
+    out = []
+    for start, close, selectors, line in found:
+        q = close
+        while q < len(text) and text[q] in " \t\r\n":
+            q += 1
+        k = bisect.bisect_right(ends, q)
+        end = ends[k] if k < len(ends) else len(text)
+        out.append((start, end, tuple(sorted(_ids(selectors))), line))
+    return out
+
+
 def ignored_ranges(path: str) -> list[tuple[int, int, set[str]]]:
-    """(start, end, rule selectors) of the paragraph after each inline ignore comment, in the offsets of
-    the file's text as factcheck reads it (documents.read_document), which the claims' offsets use."""
+    """(start, end, rule selectors) of the paragraph after each inline ignore comment of a Markdown file,
+    read again from disk."""
     if not path.lower().endswith(MARKDOWN):
         return []
     from factcheck.documents import InputError, read_document
@@ -68,23 +143,7 @@ def ignored_ranges(path: str) -> list[tuple[int, int, set[str]]]:
         doc = read_document(path)
     except InputError:
         return []
-    return ignored_ranges_in(doc.text, doc.body_start)
-
-
-def ignored_ranges_in(text: str, body_start: int = 0) -> list[tuple[int, int, set[str]]]:
-    """ignored_ranges of a Markdown article's text as read (an article sent to the server: no file)."""
-    found = list(IGNORE.finditer(text))
-    if not found:
-        return []
-    ends = _paragraph_ends(text, body_start)
-    out = []
-    for m in found:
-        q = m.end()
-        while q < len(text) and text[q] in " \t\r\n":
-            q += 1
-        end = next((e for e in ends if e > q), len(text))
-        out.append((m.start(), end, _ids(m.group(1))))
-    return out
+    return [(a, b, set(ids)) for a, b, ids, _ in inline_ignores(doc.text, doc.body_start)]
 
 
 _ignored_ranges = ignored_ranges  # the earlier name
@@ -111,14 +170,13 @@ def _file_ignored(chk, per_file_ignores: dict, base_dir: str | None) -> bool:
     return False
 
 
-def apply_inline(checks, files, per_file_ignores: dict | None = None, base_dir: str | None = None,
-                 ranges: dict | None = None) -> tuple[list, int]:
-    """Drop the discrepancies suppressed by inline comments or per-file ignores: (kept, number dropped).
-    ranges: path → ignored_ranges of articles not read from files (the Markdown files are read again)."""
+def apply_inline(checks, files, per_file_ignores: dict | None = None, base_dir: str | None = None) -> tuple[list, int]:
+    """Drop the discrepancies suppressed by inline comments or per-file ignores: (kept, number dropped)."""
     per_file_ignores = per_file_ignores or {}
-    if ranges is None:
-        paths = {c.path for chk in checks if chk.status == "discrepancy" for _, c in chk.claims}
-        ranges = {p: ignored_ranges(p) for p in sorted(paths) if p.lower().endswith(MARKDOWN)}
+    paths = {c.path for chk in checks if chk.status == "discrepancy" for _, c in chk.claims}
+    found = {r.path: r.ignores for r in files if getattr(r, "ignores", None) is not None}
+    ranges = {p: ([(a, b, set(ids)) for a, b, ids, _ in found[p]] if p in found else ignored_ranges(p))
+              for p in sorted(paths) if p.lower().endswith(MARKDOWN)}
     kept, dropped = [], 0
     for chk in checks:
         if chk.status == "discrepancy" and (_file_ignored(chk, per_file_ignores, base_dir)
@@ -177,11 +235,20 @@ def write_baseline_file(checks, path: str) -> int:
 
 
 def read_baseline(path: str) -> Counter:
-    with open(path, encoding="utf-8") as f:
-        try:
-            data = json.load(f)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"invalid JSON: {e}") from None
+    """The accepted findings of a baseline file. Raises ValueError (the reason) for a file that cannot
+    be read, is not a regular file, is over its size limit, or is not a baseline."""
+    from factcheck.safeio import BASELINE_LIMIT, ReadError, read_text
+
+    try:
+        text = read_text(path, BASELINE_LIMIT)
+    except ReadError as e:
+        raise ValueError(e.reason) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"invalid JSON: {e}") from None
+    except RecursionError:
+        raise ValueError("invalid baseline: nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise ValueError("not a factcheck baseline file (no 'findings' list)")
     if data.get("factcheck_baseline") != BASELINE_VERSION:
@@ -195,11 +262,12 @@ def read_baseline(path: str) -> Counter:
     return out
 
 
-def apply_baseline(checks, path: str) -> tuple[list, int]:
-    """Drop the discrepancies recorded in the baseline file: (kept, number dropped).
+def apply_baseline(checks, path: str, known: Counter | None = None) -> tuple[list, int]:
+    """Drop the discrepancies recorded in the baseline file: (kept, number dropped). known: the file's
+    findings as read_baseline gave them (else it is read here).
 
-    Raises OSError or ValueError for a file that cannot be read or is not a baseline."""
-    known = read_baseline(path)
+    Raises ValueError for a file that cannot be read or is not a baseline."""
+    known = Counter(known) if known is not None else read_baseline(path)
     base = _base_dir(path)
     kept, dropped = [], 0
     for chk in checks:

@@ -154,7 +154,7 @@ def test_records_key_facts_as_a_check_does(tmp_path):
         res = process(f, rules)
         rec = article_record(f, rule, DEFAULT_APPROX)
         assert rec.error is None and len(rec.claims) == len(res.claims), f
-        want = {idx: (key_json(gk), period or "", bool(is_set), shown) for gk, idx, period, is_set, shown in res.facts}
+        want = {idx: (key_json(gk), period or "", bool(is_set), shown) for gk, idx, period, is_set, shown in res.facts[rule.id]}
         have = {row[col["idx"]]: (row[col["fact_key"]], row[col["period"]], row[col["is_set"]], row[col["shown"]])
                 for row in rec.claims if row[col["group_key"]] is not None}
         assert have == want, f

@@ -50,9 +50,11 @@ def plan(files: list[str], known: dict[str, tuple[str, str]], fingerprint: str) 
 _WORKER: dict = {}
 
 
-def _init_worker(rule_dirs, approx) -> None:
+def _init_worker(parent: int, rule_dirs, approx) -> None:
+    from factcheck.pipeline import worker_setup
     from factcheck.rules.loader import rules_for_run
 
+    worker_setup(parent)  # ends with the indexer, leaves Ctrl-C and SIGTERM to it
     _WORKER["rule"] = conflict_rule(rules_for_run(rule_dirs))
     _WORKER["approx"] = approx
 
@@ -84,6 +86,8 @@ def records(files: list[str], rule, rule_dirs, approx: Decimal, jobs: int) -> It
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from factcheck.pipeline import stop_workers
+
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
     pending = list(files)
     alone = False
@@ -91,14 +95,18 @@ def records(files: list[str], rule, rule_dirs, approx: Decimal, jobs: int) -> It
         batch = pending[:1] if alone else pending
         done = 0
         chunk = 1 if alone else max(1, min(16, len(batch) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(1 if alone else jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(tuple(rule_dirs), approx)) as pool:
-            try:
-                for rec in pool.map(_work, batch, chunksize=chunk):
-                    done += 1
-                    yield rec
-            except BrokenProcessPool:
-                pass
+        pool = ProcessPoolExecutor(1 if alone else jobs, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(os.getpid(), tuple(rule_dirs), approx))
+        try:
+            for rec in pool.map(_work, batch, chunksize=chunk):
+                done += 1
+                yield rec
+        except BrokenProcessPool:
+            pass
+        except BaseException:  # Ctrl-C, SIGTERM, the generator closed: the workers go too, now
+            stop_workers(pool)
+            raise
+        pool.shutdown(wait=True)
         if alone and not done:
             yield ArticleRecord(batch[0], error=WORKER_DIED)
             done = 1

@@ -140,8 +140,8 @@ def check_against_archive(value: str, results, rules, approx: Decimal, base_dir:
                           per_file_ignores: dict | None = None, config_dir: str | None = None,
                           sent: dict | None = None) -> Findings:
     """The conflicts of the checked files (results: pipeline.run's FileResults) with the archive.
-    sent: articles that are not files (sent to factcheck serve): path → (suppress.ignored_ranges_in of
-    the text, records.content_hash of its UTF-8 bytes); their paths are names, never opened."""
+    sent: articles that are not files (sent to factcheck serve; their ignore comments are in their
+    results): path → records.content_hash of the text's UTF-8 bytes. Their paths are names, never opened."""
     url = parse(value, base_dir)
     out = Findings(archive=url.shown)
     rule = conflict_rule(rules)
@@ -157,8 +157,9 @@ def check_against_archive(value: str, results, rules, approx: Decimal, base_dir:
 
 def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: Findings, per_file_ignores: dict,
              config_dir: str | None, sent: dict) -> None:
-    from factcheck.conflicts import _decimal, compare_members
-    from factcheck.suppress import ignored_ranges
+    from factcheck.conflicts import _decimal, compare_members, facts_of
+    from factcheck.numbers import USUAL_PRECISION, decimal_context
+    from factcheck.suppress import MARKDOWN, ignored_ranges
 
     fp = extractor_fingerprint(rule)
     stale = conn.rows("stale", {"fp": fp})[0][0]
@@ -169,21 +170,18 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
         out.warnings.append(f"{url.shown}: {n_stale} archived article{'s were' if stale != 1 else ' was'} indexed by "
                             "another version of factcheck or with other word lists, so their facts may be keyed "
                             "differently: run `factcheck index` on them again")
-    files = [r for r in results if not r.error and r.claims and r.facts]
-    checked = {r.path for r in results}
+    files = [r for r in results if not r.error and r.claims]
+    checked = {_read_from(r) for r in results}
     mine = _versions_of(conn, checked, sent)
     n = 1 + len(mine)
     ratio = _decimal(rule.p.max_ratio)
     col = {name: i for i, name in enumerate(conn.columns)}
-    facts = [(res, fact, key_json(fact[0])) for res in files for fact in res.facts]
+    facts = [(res, fact, key_json(fact[0])) for res in files for fact in facts_of(rule, res)]
     found = _lookups(conn, [(key_hash(kj), fact[2]) for _, fact, kj in facts], n)
     ranges: dict[str, list] = {}
     for k, (res, (gk, idx, period, is_set, shown), kj) in enumerate(facts):
         if res.path not in ranges:
-            if res.path in sent:
-                ranges[res.path] = sent[res.path][0]
-            else:
-                ranges[res.path] = ignored_ranges(res.path) if res.path.lower().endswith((".md", ".markdown")) else []
+            ranges[res.path] = _ignored(res, MARKDOWN, ignored_ranges)
         seen: set[str] = set()
         new = res.claims[idx]
         for rows in found[k]:
@@ -195,12 +193,14 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
                 continue
             seen.add(path)
             old = _claim(row, col)
-            chk = compare_members(rule, (new, period, is_set, shown),
-                                  (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]]),
-                                  approx, ratio)
+            # as precise as the figures of both articles need (a figure of more than 28 digits, exactly)
+            with decimal_context(max(res.precision, USUAL_PRECISION, _precision(old))):
+                chk = compare_members(rule, (new, period, is_set, shown),
+                                      (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]]),
+                                      approx, ratio)
             if chk is None:
                 continue
-            chk.details["archived"] = {"path": path, "title": row[col["title"]], "date": row[col["date"]],
+            chk.details["archived"] = {"path": old.path, "title": row[col["title"]], "date": row[col["date"]],
                                        "source": row[col["source"]], "line": old.line, "column": old.column}
             if chk.status == "discrepancy" and _suppressed(chk, row[col["ignore"]], new, ranges[res.path],
                                                            per_file_ignores, config_dir):
@@ -234,6 +234,26 @@ def _lookups(conn: _Conn, keys: list[tuple[int, str | None]], n: int) -> list[li
     return out
 
 
+def _read_from(res) -> str:
+    """The path a checked file was read from (FileResult.path is how reports show it: escaped)."""
+    return res.source if res.source and res.source != "-" else res.path
+
+
+def _ignored(res, markdown: tuple[str, ...], ignored_ranges) -> list:
+    """The inline ignore comments of a checked Markdown file: as found with the article, else read again."""
+    if not res.path.lower().endswith(markdown):
+        return []
+    if res.ignores is not None:
+        return [(a, b, set(ids)) for a, b, ids, _ in res.ignores]
+    return ignored_ranges(_read_from(res))
+
+
+def _precision(c) -> int:
+    from factcheck.numbers import precision_for
+
+    return precision_for([c])
+
+
 def _versions_of(conn: _Conn, paths: set[str], sent: dict) -> set[str]:
     """The archived articles that are the checked files themselves: the same path (an earlier version),
     or the same content under another path (the file indexed from another folder)."""
@@ -243,7 +263,7 @@ def _versions_of(conn: _Conn, paths: set[str], sent: dict) -> set[str]:
     for p in sorted(paths):
         out.update(r[0] for r in conn.rows("archived", {"path": p}))
         if p in sent:
-            out.update(r[0] for r in conn.rows("same_content", {"h": sent[p][1]}))
+            out.update(r[0] for r in conn.rows("same_content", {"h": sent[p]}))
         elif p != "<stdin>":
             try:
                 out.update(r[0] for r in conn.rows("same_content", {"h": file_hash(p)}))
@@ -271,13 +291,14 @@ def _suppressed(chk, ignore: str | None, new, ranges, per_file_ignores: dict, co
 
 
 def _claim(row: tuple, col: dict):
+    from factcheck.display import display_path
     from factcheck.extract import Claim
     from factcheck.units import UnitInfo
 
     g = row.__getitem__
     value_high = g(col["value_high"])
-    return Claim(
-        path=g(col["path"]), start=g(col["start"]), end=g(col["end"]), line=g(col["line"]), column=g(col["col"]),
+    return Claim(  # its path shown as the checked files' paths are (display_path: escaped)
+        path=display_path(g(col["path"])), start=g(col["start"]), end=g(col["end"]), line=g(col["line"]), column=g(col["col"]),
         text=g(col["text"]), nstart=0, nend=0, value=Decimal(g(col["value"])), exp=g(col["exp"]), unit=g(col["unit"]),
         info=UnitInfo(g(col["unit"]), g(col["dim"]), g(col["base"]), Decimal(g(col["factor"]))),
         value_high=Decimal(value_high) if value_high is not None else None, qualifier=g(col["qualifier"]),

@@ -95,63 +95,83 @@ def extractor_fingerprint(rule) -> str:
 
 
 def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
-    """Read and extract one file into its archive record (an unreadable file: a record with error)."""
+    """Read and extract one file into its archive record (an unreadable file: a record with error).
+
+    The archive keys an article by the path it was read from, as given (reports show it escaped,
+    display.display_path; the lookups and the incremental plan of `factcheck index` compare it as given)."""
     from factcheck.documents import InputError, read_document
+    from factcheck.pipeline import collector_paused
 
     try:
         digest = file_hash(path)
         doc = read_document(path)
     except InputError as e:
-        return ArticleRecord(e.path, error=e.reason)
+        return ArticleRecord(path, error=e.reason)
     except OSError as e:
         return ArticleRecord(path, error=f"cannot read: {e.strerror or e}")
-    return document_record(doc, digest, rule, approx, _ignored(doc.path))
+    with collector_paused():  # the claims and facts live to the article's end, as in pipeline.process
+        return _article(path, digest, doc, rule, approx)
 
 
-def document_record(doc, digest: str, rule, approx: Decimal,
-                    ignored: list[tuple[int, int, str]] | None = None) -> ArticleRecord:
-    """The archive record of an article already read (a file, or one sent to factcheck serve, which gives
-    its digest and the ranges of its inline ignore comments)."""
+def document_record(doc, digest: str, rule, approx: Decimal) -> ArticleRecord:
+    """The archive record of an article that is not a file (sent to factcheck serve), under its path."""
+    from factcheck.pipeline import collector_paused
+
+    with collector_paused():
+        return _article(doc.path, digest, doc, rule, approx)
+
+
+def _article(path: str, digest: str, doc, rule, approx: Decimal) -> ArticleRecord:
     from factcheck.conflicts import article_facts, article_place
+    from factcheck.documents import MAX_FIGURES
     from factcheck.extract import _Layout, extract
     from factcheck.normalize import normalize
+    from factcheck.numbers import decimal_context, precision_for
     from factcheck.pipeline import FileResult
     from factcheck.subjects import normalize_subject
+    from factcheck.suppress import MARKDOWN, inline_ignores
     from factcheck.timescope import article_time, claim_period
 
     norm = normalize(doc.text, doc.body_start)
-    claims = extract(doc, norm, approx, _Layout(norm.text))
+    claims = extract(doc, norm, approx, _Layout(norm.text), MAX_FIGURES + 1)
+    if len(claims) > MAX_FIGURES:  # as `factcheck check` refuses it
+        return ArticleRecord(path, error=f"more than {MAX_FIGURES} figures: a table or a data dump rather than an "
+                                         "article, skipped")
     year = article_time(doc, norm.text)
-    res = FileResult(doc.path, claims=claims, meta=doc.meta, chars=len(doc.text), article_time=year,
+    res = FileResult(path, claims=claims, meta=doc.meta, chars=len(doc.text), article_time=year,
                      place=article_place(norm.text))
-    facts = {f[1]: f for f in article_facts(rule, res)} if rule is not None else {}
-    ignored = (ignored or []) if facts else []
-    text_lines = doc.text.split("\n") if facts else []
     rows: list[tuple] = []
-    for c in claims:
-        fact = facts.get(c.index)
-        if fact is not None:
-            gk, _, period, is_set, shown = fact
-            kj = key_json(gk)
-            group_key: int | None = key_hash(kj)
-            fact_key: str | None = kj
-            sort_path: str | None = doc.path
-            ignore = next((sel for a, b, sel in ignored if a <= c.start < b), None)
-            frame: str | None = _frame(c, text_lines)
-        else:
-            period = claim_period(c, year)
-            if period and not period[0].isdigit():
-                period = None
-            group_key = fact_key = sort_path = shown = ignore = frame = None  # type: ignore[assignment]
-            is_set = False
-        info = c.info
-        rows.append((
-            c.index, c.start, c.end, c.line, c.column, c.text, format(c.value, "f"),
-            format(c.value_high, "f") if c.value_high is not None else None, c.exp, c.unit, info.dim, info.base,
-            format(info.factor, "f"), c.qualifier, c.qualifier_text, c.modality, c.time, c.subject, c.threshold,
-            normalize_subject(c.subject, c.threshold), c.post, period or "", float(c.value * info.factor),
-            group_key, fact_key, bool(is_set) if fact is not None else None, shown, sort_path, ignore, frame))
-    return ArticleRecord(doc.path, digest, _title(doc), doc.meta.get("date"), doc.meta.get("source"), res.place,
+    with decimal_context(precision_for(claims)):  # figures of more than 28 digits, computed exactly
+        facts = {f[1]: f for f in article_facts(rule, res)} if rule is not None else {}
+        # the paragraphs an inline `<!-- factcheck: ignore … -->` covers in a Markdown article, with their
+        # rule selectors ("ALL" for every rule): a conflict with an archived figure there is not reported
+        ignored = ([(a, b, " ".join(ids) or "ALL") for a, b, ids, _ in inline_ignores(doc.text, doc.body_start, norm)]
+                   if facts and path.lower().endswith(MARKDOWN) and "<!--" in doc.text else [])
+        text_lines = doc.text.split("\n") if facts else []
+        for c in claims:
+            fact = facts.get(c.index)
+            if fact is not None:
+                gk, _, period, is_set, shown = fact
+                kj = key_json(gk)
+                group_key: int | None = key_hash(kj)
+                fact_key: str | None = kj
+                sort_path: str | None = path
+                ignore = next((sel for a, b, sel in ignored if a <= c.start < b), None)
+                frame: str | None = _frame(c, text_lines)
+            else:
+                period = claim_period(c, year)
+                if period and not period[0].isdigit():
+                    period = None
+                group_key = fact_key = sort_path = shown = ignore = frame = None  # type: ignore[assignment]
+                is_set = False
+            info = c.info
+            rows.append((
+                c.index, c.start, c.end, c.line, c.column, c.text, format(c.value, "f"),
+                format(c.value_high, "f") if c.value_high is not None else None, c.exp, c.unit, info.dim, info.base,
+                format(info.factor, "f"), c.qualifier, c.qualifier_text, c.modality, c.time, c.subject, c.threshold,
+                normalize_subject(c.subject, c.threshold), c.post, period or "", float(c.value * info.factor),
+                group_key, fact_key, bool(is_set) if fact is not None else None, shown, sort_path, ignore, frame))
+    return ArticleRecord(path, digest, _title(doc), doc.meta.get("date"), doc.meta.get("source"), res.place,
                          year, len(doc.text), rows)
 
 
@@ -182,16 +202,3 @@ def _title(doc) -> str:
         if line:
             return " ".join(line.split())[:300]
     return ""
-
-
-def _ignored(path: str) -> list[tuple[int, int, str]]:
-    """The paragraphs an inline `<!-- factcheck: ignore … -->` covers in a Markdown article, with their
-    rule selectors ("ALL" for every rule): a conflict with an archived figure there is not reported."""
-    from factcheck.suppress import ignored_ranges
-
-    return ignore_selectors(ignored_ranges(path))
-
-
-def ignore_selectors(ranges) -> list[tuple[int, int, str]]:
-    """suppress.ignored_ranges as the archive keeps them: the selectors as one string, "ALL" for every rule."""
-    return [(a, b, " ".join(sorted(ids)) or "ALL") for a, b, ids in ranges]

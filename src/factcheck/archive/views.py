@@ -10,9 +10,12 @@ def as_json(data) -> str:
 
 
 def table(head: list[str], rows: list[list[str]]) -> str:
-    """Columns aligned by terminal width (a Chinese character takes two columns)."""
+    """Columns aligned by terminal width (a Chinese character takes two columns); a control or
+    bidirectional character of an archived name or text is shown escaped (display.shown)."""
+    from factcheck.display import shown
     from factcheck.report.terminal import width
 
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(head)]
     out = []
     for row in [head] + rows:
@@ -64,10 +67,13 @@ def search_text(rows: list[dict], truncated: bool, limit: int) -> str:
 
 
 def show_text(d: dict) -> str:
+    from factcheck.display import shown
+
     head = [f"{d['path']}", f"  title    {d['title']}", f"  date     {d['date'] or '-'}   source {d['source'] or '-'}",
             f"  place    {d['place'] or '-'}   year {d['year'] or '-'}   {d['chars']:,} characters",
             f"  claims   {d['n_claims']} ({d['n_facts']} facts)   indexed {d['indexed_at']}   "
             f"content {d['content_hash'][:16]}", ""]
+    head = [shown(line) for line in head]
     rows = [[f"{c['line']}:{c['column']}", _figure(c), c["unit"], c["period"] or "?",
              (c["subject_key"] or "") if c["fact"] else "", c["subject"]] for c in d["claims"]]
     return "\n".join(head) + "\n" + table(["where", "figure", "unit", "period", "fact", "subject"], rows)

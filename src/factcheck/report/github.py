@@ -20,9 +20,12 @@ def escape_property(s: str) -> str:
 
 
 def command(level: str, message: str, **props) -> str:
-    """One workflow command line; properties with a None value are left out."""
-    shown = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v is not None)
-    return f"::{level}{' ' + shown if shown else ''}::{escape_data(message)}"
+    """One workflow command line; properties with a None value are left out. Control characters other
+    than line breaks (ESC sequences) and bidirectional controls are shown escaped (display.shown_text)."""
+    from factcheck.display import shown, shown_text
+
+    listed = ",".join(f"{k}={escape_property(shown(str(v)))}" for k, v in props.items() if v is not None)
+    return f"::{level}{' ' + listed if listed else ''}::{escape_data(shown_text(message))}"
 
 
 def _message(chk) -> str:

@@ -174,7 +174,9 @@ def _read(path: str):
         return None, f"cannot read the text again: {e.reason}"
 
 
-def _context(report) -> dict:
+def _context(report, sources: dict | None = None) -> dict:
+    """sources: the path each shown path was read from, where they differ (an escaped file name)."""
+    sources = sources or {}
     file_ids = {f.path: i for i, f in enumerate(report.files)}
     claim_anchor = {}
     for c in report.claims:
@@ -228,7 +230,7 @@ def _context(report) -> dict:
 
     files = []
     for f in report.files:
-        text, note = (None, None) if f.error else _read(f.path)
+        text, note = (None, None) if f.error else _read(sources.get(f.path, f.path))
         segments = None
         if text is not None:
             segments, stale = _segments(text, claims_by_file.get(f.path, []), status, checks_of, anchor_of)
@@ -273,4 +275,5 @@ def render_html(report, result=None) -> str:
     import jinja2
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
-    return env.from_string(TEMPLATE).render(**_context(report))
+    sources = {r.path: r.source for r in result.files if r.source and r.source != "-"} if result is not None else {}
+    return env.from_string(TEMPLATE).render(**_context(report, sources))

@@ -71,6 +71,17 @@ def _rule_descriptor(rule_id: str, name: str, severity: str, kind: str, rule=Non
 
 
 def build_sarif(report, rules=None) -> dict:
+    """The SARIF log as one dict (render_sarif_chunks writes the same without holding every result)."""
+    log, indexes = _frame(report, rules)
+    log["runs"][0]["results"] = list(_results(report, *indexes))
+    return log
+
+
+_RESULTS = "\x00results\x00"  # where the results go in the frame's text
+
+
+def _frame(report, rules=None) -> tuple[dict, tuple[dict, dict]]:
+    """The log without its results, and the rule and artifact indexes the results refer to."""
     by_id = {r.id: r for r in rules or ()}
     used: dict[str, dict] = {}
     for r in rules or ():
@@ -87,7 +98,28 @@ def build_sarif(report, rules=None) -> dict:
         loc = {"uri": uri, **({"uriBaseId": base} if base else {})}
         index[f.path] = len(artifacts)
         artifacts.append({"location": loc, "roles": ["analysisTarget"]})
-    results = []
+    notifications = []
+    for e in report.errors:
+        uri, base = artifact_uri(e.path)
+        art = {"uri": uri, **({"uriBaseId": base} if base else {})}
+        notifications.append({"level": "error", "message": {"text": f"{e.path}: {e.reason}"},
+                              "locations": [{"physicalLocation": {"artifactLocation": art}}]})
+    invocation = {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
+    run = {
+        "tool": {"driver": {"name": "factcheck", "version": report.tool.version, "semanticVersion": report.tool.version,
+                            "informationUri": INFO_URI, "rules": [used[r] for r in rule_ids]}},
+        "invocations": [invocation],
+        "artifacts": artifacts,
+        "results": _RESULTS,
+        "columnKind": "unicodeCodePoints",
+        "properties": {"summary": report.summary.model_dump(mode="json"),
+                       "configuration": report.configuration, "schema_version": report.schema_version},
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, (rule_index, index)
+
+
+def _results(report, rule_index: dict, index: dict):
+    """The results, one at a time."""
     for chk in report.checks:
         if chk.status != "discrepancy":
             continue
@@ -112,26 +144,29 @@ def build_sarif(report, rules=None) -> dict:
             related = [_location(c, index, said(c), i) for i, c in enumerate(chk.claims[1:], start=1)]
             if related:
                 res["relatedLocations"] = related
-        results.append(res)
-    notifications = []
-    for e in report.errors:
-        uri, base = artifact_uri(e.path)
-        art = {"uri": uri, **({"uriBaseId": base} if base else {})}
-        notifications.append({"level": "error", "message": {"text": f"{e.path}: {e.reason}"},
-                              "locations": [{"physicalLocation": {"artifactLocation": art}}]})
-    invocation = {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
-    run = {
-        "tool": {"driver": {"name": "factcheck", "version": report.tool.version, "semanticVersion": report.tool.version,
-                            "informationUri": INFO_URI, "rules": [used[r] for r in rule_ids]}},
-        "invocations": [invocation],
-        "artifacts": artifacts,
-        "results": results,
-        "columnKind": "unicodeCodePoints",
-        "properties": {"summary": report.summary.model_dump(mode="json"),
-                       "configuration": report.configuration, "schema_version": report.schema_version},
-    }
-    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+        yield res
 
 
 def render_sarif(report, rules=None) -> str:
-    return json.dumps(build_sarif(report, rules), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return "".join(render_sarif_chunks(report, rules))
+
+
+def render_sarif_chunks(report, rules=None):
+    """The SARIF log as text, in pieces: the frame, then each result encoded as it is made, so that a
+    report of many findings is never held whole (the same text as json.dumps of build_sarif)."""
+    log, indexes = _frame(report, rules)
+    results = _results(report, *indexes)
+    text = json.dumps(log, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    mark = json.dumps(_RESULTS)
+    at = text.index(mark)
+    line_start = text.rindex("\n", 0, at) + 1
+    indent = len(text[line_start:at]) - len(text[line_start:at].lstrip(" "))
+    pad = " " * (indent + 2)
+    yield text[:at]
+    first = True
+    for res in results:
+        item = json.dumps(res, ensure_ascii=False, indent=2, sort_keys=True)
+        yield ("[\n" if first else ",\n") + pad + item.replace("\n", "\n" + pad)
+        first = False
+    yield "[]" if first else "\n" + " " * indent + "]"
+    yield text[at + len(mark):]

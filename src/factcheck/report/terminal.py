@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from factcheck.display import is_unsafe
+from factcheck.display import shown as _esc
 from factcheck.report.labels import archived, archived_note
 
 COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;34m", "ok": "\033[32m",
@@ -25,8 +27,12 @@ def width(s: str) -> int:
 
 
 def _printable(line: str) -> str:
-    """Tabs and other control characters become one space each, so columns stay one character each."""
-    return "".join(" " if (ch < " " or ch == "\x7f") else ch for ch in line)
+    """Tabs and other control characters become one space each, so columns stay one character each; a
+    bidirectional control (U+202E would reverse the rest of the line) or another character a terminal
+    must not be sent becomes U+FFFD, one column, in its place."""
+    if not any(ch < " " or ch == "\x7f" or is_unsafe(ch) for ch in line):
+        return line
+    return "".join(" " if (ch < " " or ch == "\x7f") else "\ufffd" if is_unsafe(ch) else ch for ch in line)
 
 
 FRAME_WIDTH = 100  # longer lines (unwrapped paragraphs) are cut to a window around the figures
@@ -82,8 +88,8 @@ def _frame(claims, lines: dict, color: bool, main_path: str | None = None, notes
         file_lines = lines.get(path, {})
         if multi:
             ln0, col0 = first_at[path]
-            note = f" ({notes[path]})" if notes and path in notes else ""
-            out.append(_c(color, "dim", f"{'':>{gutter}}--> {path}:{ln0}:{col0}{note}"))
+            note = f" ({_esc(notes[path])})" if notes and path in notes else ""
+            out.append(_c(color, "dim", f"{'':>{gutter}}--> {_esc(path)}:{ln0}:{col0}{note}"))
         prev = None
         for ln in lns:
             if prev is not None and ln > prev + 1:
@@ -117,24 +123,24 @@ def render_text(report, lines: dict, color: bool = False, show_ok: bool = False)
         if chk.status == "discrepancy" or (show_ok and chk.status in ("ok", "unverifiable")):
             by_file.setdefault(chk.claims[0].path if chk.claims else "", []).append(chk)
     for e in report.errors:
-        out.append(f"{_c(color, 'error', 'error')}: {e.path}: {e.reason}")
+        out.append(f"{_c(color, 'error', 'error')}: {_esc(e.path)}: {_esc(e.reason)}")
     if report.errors:
         out.append("")
     for path in sorted(by_file):
-        out.append(_c(color, "bold", path))
+        out.append(_c(color, "bold", _esc(path)))
         for chk in by_file[path]:
             first = chk.claims[0] if chk.claims else None
             label = chk.severity if chk.status == "discrepancy" else chk.status
             color_name = chk.severity if chk.status == "discrepancy" else chk.status
-            where = f"{first.path}:{first.line}:{first.column}" if first else "factcheck"
+            where = f"{_esc(first.path)}:{first.line}:{first.column}" if first else "factcheck"
             out.append(f"{where}: {_c(color, color_name, label)} "
-                       f"{_c(color, 'bold', chk.rule)} [{chk.name}] {chk.message}")
+                       f"{_c(color, 'bold', _esc(chk.rule))} [{_esc(chk.name)}] {_esc(chk.message)}")
             if chk.status == "discrepancy":
                 arch = archived(chk)
                 notes = {arch["path"]: archived_note(arch)} if arch else None
                 out.extend(_frame(chk.claims, lines, color, notes=notes))
                 if chk.miss:
-                    out.append(_c(color, "dim", f"   = misses by {chk.miss} beyond the rounding of the stated figures"))
+                    out.append(_c(color, "dim", f"   = misses by {_esc(chk.miss)} beyond the rounding of the stated figures"))
             out.append("")
     s = report.summary
     d = s.discrepancies

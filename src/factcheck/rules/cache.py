@@ -2,7 +2,9 @@
 
 The cache key is a hash of every rule file's name and bytes, the schema code and the factcheck
 version, so an edited rule is validated again (with the pydantic schema) on its next run. Formulas
-are parsed again from the cached text by the same ast whitelist: the cache never holds code.
+are parsed again from the cached text by the same ast whitelist: the cache never holds code. A cache
+file carries a digest of its content: a cache that is damaged (cut short, edited, nested without end,
+over its size limit) is not trusted, the rules are validated again and the cache rewritten.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ def cache_dir() -> Path:
     return Path(root)
 
 
-def _files(dirs) -> list[Path]:
+def rule_files(dirs) -> list[Path]:
+    """The rule files (*.yaml, *.yml) of the folders, sorted in each: every entry of that name,
+    whatever it is (reading one that is not a regular file is an error that names it)."""
     out = []
     for d in dirs:
         d = Path(d)
@@ -33,16 +37,56 @@ def _files(dirs) -> list[Path]:
     return out
 
 
+_files = rule_files  # the earlier name
+
+
+def read_rule_file(path: Path) -> bytes:
+    """A rule file's bytes under the input policy (safeio): RuleError when it cannot be read."""
+    from factcheck.rules.errors import RuleError
+    from factcheck.safeio import LEXICON_LIMIT, RULE_FILE_LIMIT, ReadError, read_regular
+
+    try:
+        return read_regular(path, LEXICON_LIMIT if path.name == "lexicon.yaml" else RULE_FILE_LIMIT)
+    except ReadError as e:
+        raise RuleError(str(path), "", e.reason) from None
+
+
 def key_of(dirs) -> str:
     h = hashlib.sha256(__version__.encode())
-    for code in ("schema.py", "formula.py", "cache.py"):
+    for code in ("schema.py", "formula.py", "cache.py", "patterns.py"):
         h.update((HERE / code).read_bytes())
     for d in dirs:
         h.update(str(Path(d).resolve()).encode())
-    for f in _files(dirs):
+    for f in rule_files(dirs):
         h.update(f.name.encode())
-        h.update(f.read_bytes())
+        h.update(read_rule_file(f))
     return h.hexdigest()[:24]
+
+
+def _digest(payload: str) -> str:
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _read_cache(path: Path):
+    """The content of a cache file whose digest matches, else None."""
+    from factcheck.safeio import CACHE_LIMIT, read_text
+
+    try:
+        text = read_text(path, CACHE_LIMIT)
+        head, _, payload = text.partition("\n")
+        if head != _digest(payload):
+            return None
+        return json.loads(payload)
+    except Exception:  # unreadable, not UTF-8, not JSON, nested too deep: rebuilt
+        return None
+
+
+def _write_cache(path: Path, data) -> None:
+    payload = json.dumps(data, ensure_ascii=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(_digest(payload) + "\n" + payload, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 class RuleSpec:
@@ -85,41 +129,38 @@ def dump_rule(rule) -> dict:
 
 
 def load(dirs) -> list[RuleSpec] | None:
+    """The cached rules of these folders, or None (no cache, or one that is not to be trusted).
+    Raises RuleError for a rule file that cannot be read."""
     path = cache_dir() / f"rules-{key_of(dirs)}.json"
+    data = _read_cache(path)
+    if data is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         return [RuleSpec(d) for d in data["rules"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:  # a cache of another shape: validated again
         return None
 
 
 def store(dirs, rules) -> None:
     path = cache_dir() / f"rules-{key_of(dirs)}.json"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"rules": [dump_rule(r) for r in rules]}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        _write_cache(path, {"rules": [dump_rule(r) for r in rules]})
     except OSError:
         pass  # a read-only home: rules are validated on every run instead
 
 
 def cached_yaml(path: Path):
     """A YAML data file (the lexicon) through a JSON cache keyed by its bytes."""
-    raw = path.read_bytes()
+    raw = read_rule_file(path)
     cpath = cache_dir() / f"yaml-{hashlib.sha256(raw).hexdigest()[:24]}.json"
-    try:
-        return json.loads(cpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
+    got = _read_cache(cpath)
+    if got is not None:
+        return got
     import yaml
 
     data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
-        cpath.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cpath.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cpath)
+        _write_cache(cpath, data)
     except (OSError, TypeError, ValueError):
         pass
     return data

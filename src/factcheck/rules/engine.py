@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Final
-from decimal import Decimal
+from decimal import Context, Decimal, getcontext
 
 from factcheck.extract import DEFAULT_APPROX, Claim
 from factcheck.rules.intervals import INF, Interval
@@ -59,11 +59,23 @@ def natural(c: Claim, approx: Decimal, as_stated: bool = False) -> Interval:
     return got
 
 
+def rounded(d: Decimal, places: int) -> Decimal:
+    """d rounded to places decimal places, in a context wide enough for the result (a quantize beyond the
+    context's precision would raise InvalidOperation: a figure of 40 digits, a constant such as 1e30)."""
+    if not d.is_finite():
+        return d
+    need = max(d.adjusted(), 0) + places + 2
+    ctx = getcontext()
+    if need > ctx.prec:
+        ctx = Context(prec=need, rounding=ctx.rounding, Emax=ctx.Emax, Emin=ctx.Emin)
+    return d.quantize(Decimal(1).scaleb(-places), context=ctx)
+
+
 def fmt(d: Decimal, places: int | None = None) -> str:
     if d.is_infinite():
         return "∞"
     if places is not None:
-        d = d.quantize(Decimal(1).scaleb(-places)) if places >= 0 else d
+        d = rounded(d, places) if places >= 0 else d
     s = format(d.normalize(), "f") if places is None else format(d, "f")
     if "." in s and places is None:
         s = s.rstrip("0").rstrip(".")
@@ -158,7 +170,7 @@ def _evaluate(rule, g: Group, approx: Decimal, claims: list) -> Check | None:
                      f"cannot verify {_describe(rule, g)}: {e}", claims, note=g.note)
     if not ok and rule.kind not in ("repeat", "conflict") and not _plausible(left, right, rule.plausible_ratio):
         msg = (f"cannot verify {_describe(rule, g)}: the figures found for it give "
-               f"{fmt(right.mid.quantize(Decimal('0.01')))} against the stated {fmt(left.mid)}, too far apart to be "
+               f"{fmt(rounded(right.mid, 2))} against the stated {fmt(left.mid)}, too far apart to be "
                f"its operands")
         return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note,
                      details={"formula": formula.source, "implausible": True})
@@ -169,9 +181,9 @@ def _evaluate(rule, g: Group, approx: Decimal, claims: list) -> Check | None:
         gap = left.gap(right)
         if not is_pct(ref) and ref.info.dim != "[percentage_point]":
             gap = gap / ref.info.factor  # in the unit the figure is stated in (亿元, 万人)
-            miss = f"{fmt(gap.quantize(Decimal('0.0001')))}{ref.unit}"
+            miss = f"{fmt(rounded(gap, 4))}{ref.unit}"
         else:
-            miss = f"{fmt(gap.quantize(Decimal('0.0001')))}{'个百分点' if is_pct(ref) else ref.unit}"
+            miss = f"{fmt(rounded(gap, 4))}{'个百分点' if is_pct(ref) else ref.unit}"
     values = {"arithmetic": arith, "stated": stated, "recomputed": recomputed, "miss": miss or "0",
               "relation": formula.source}
     for role, v in g.roles.items():

@@ -69,10 +69,14 @@ def parse_formula(source: str, allowed_names) -> Formula:
         raise FormulaError("the formula is empty")
     if len(source) > MAX_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
+    bad = next((i for i, ch in enumerate(source) if ord(ch) < 32 and ch not in " \t\n" or ord(ch) == 127), None)
+    if bad is not None:
+        raise FormulaError(f"the formula holds a control character (U+{ord(source[bad]):04X}) at column {bad + 1}")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as e:
-        raise FormulaError(f"syntax error at column {e.offset}: {e.msg}") from None
+        where = f" at column {e.offset}" if e.offset else ""
+        raise FormulaError(f"syntax error{where}: {e.msg}") from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("the formula cannot be parsed") from None
     body = tree.body

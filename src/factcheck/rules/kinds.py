@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Final
 
 from factcheck.extract import Claim, _Layout
 from factcheck.lexicon import lexicon
+from factcheck.rules.patterns import compile_rule_pattern
 
 PCT_UNITS: Final = ("%", "‰")
 # how many claims back (and ahead) a relation is looked for: relations are local, and a bound keeps a
@@ -64,19 +65,32 @@ class Article:
         st = self.layout.sent_starts
         return st[s], (st[s + 1] if s + 1 < len(st) else len(self.text))
 
-    @cached_property
+    @property
     def sentences(self) -> dict[int, list[Claim]]:
-        out: dict[int, list[Claim]] = {}
-        for c in self.claims:
-            out.setdefault(c.sent, []).append(c)
-        return out
+        got = self._sentences
+        if got is None:
+            got = {}
+            for c in self.claims:
+                got.setdefault(c.sent, []).append(c)
+            self._sentences = got
+        return got
 
     year: int | None = None  # the year the article speaks of (timescope.article_time)
+    # worked out once, on first use (explicit fields: functools.cached_property does not cache in the
+    # compiled build, where a native class has no instance __dict__ to keep the value in)
+    _sentences: dict[int, list[Claim]] | None = field(default=None, repr=False, compare=False)
+    _part_ids: set[int] | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def part_ids(self) -> set[int]:
         """Claims listed after 其中 (to the end of its ；-segment, or of the sentence when 其中 opens it)
         and claims of a sentence that lists parts (按…划分): parts of something, never a whole."""
+        got = self._part_ids
+        if got is None:
+            got = self._part_ids = self._find_part_ids()
+        return got
+
+    def _find_part_ids(self) -> set[int]:
         out: set[int] = set()
         opener = re.compile(lexicon()["list_openers"])
         for s, cs in self.sentences.items():
@@ -189,8 +203,9 @@ def _share_listing(art: Article, parts: list[Claim]) -> bool:
 def breakdown(rule, art: Article):
     p = rule.p
     marker_re, list_re = _rule_patterns(rule, "breakdown", lambda: (
-        re.compile("|".join(f"(?:{m})" for m in p.markers)),
-        re.compile("|".join(f"(?:{m})" for m in p.list_markers)) if p.list_markers else None))
+        compile_rule_pattern(rule, "|".join(f"(?:{m})" for m in p.markers), "params.markers"),
+        compile_rule_pattern(rule, "|".join(f"(?:{m})" for m in p.list_markers), "params.list_markers")
+        if p.list_markers else None))
     by_sent = art.sentences
     text = art.text
     sents = sorted(by_sent)
@@ -277,7 +292,7 @@ TARGET_HEADS: Final = ("目标", "计划", "任务")
 
 def share(rule, art: Article):
     p = rule.p
-    pats = _rule_patterns(rule, "share", lambda: [re.compile(x) for x in p.patterns])
+    pats = _rule_patterns(rule, "share", lambda: [compile_rule_pattern(rule, x, "params.patterns") for x in p.patterns])
     claims = art.claims
     step_ref: dict[int, tuple[str, str]] = {}  # 比重由上年的50.7%提高到52.0%: the second figure is the share now
     last_whole: dict[int, Claim] = {}  # 教育支出占…的19.8%，卫生健康支出占10.2%: the same whole
@@ -425,9 +440,9 @@ def _find_whole(art: Article, part: Claim, before) -> Claim | None:
 
 def rate(rule, art: Article):
     p = rule.p
-    rate_re = _rule_patterns(rule, "rate", lambda: re.compile(
+    rate_re = _rule_patterns(rule, "rate", lambda: compile_rule_pattern(rule,
         f"(?:{p.rate_pattern})(?:为|达到|达|是|约|了)?$" if p.rate_pattern else
-        "(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$"))
+        "(?:" + _words(tuple(p.rate_words), False) + ")(?:为|达到|达|是|约|了)?$", "params.rate_pattern"))
     claims = art.claims
     step: dict[int, str] = {}  # 网办率由上年的93.6%提高到97.9%: the second figure is the rate now
     for i, c in enumerate(claims):
@@ -516,8 +531,10 @@ def growth(rule, art: Article):
             continue
         delta = next((x for x in reversed(sent) if _is_delta(art, x, pct_re) and key(x) == key(current)
                       and x.nstart > current.nstart), None)
-        near = [x for x in claims if x.para == c.para and not is_pct(x) and x is not current and x is not delta
-                and key(x) == key(current) and abs(x.sent - c.sent) <= 2]
+        # the claims of the two sentences either side (in text order), not a scan of the whole article
+        near = [x for s in range(c.sent - 2, c.sent + 3) for x in art.sentences.get(s, ())
+                if x.para == c.para and not is_pct(x) and x is not current and x is not delta
+                and key(x) == key(current)]
         previous = next((x for x in near if is_prev(x) and (subjects_match(x, current) or
                          (x.sent == c.sent or x.sent == c.sent + 1) and _elliptic(x))), None)
         note = "down" if down else "up"

@@ -7,7 +7,7 @@ from factcheck.rules.errors import RuleError
 
 
 def _matches(rule_id: str, patterns) -> bool:
-    return any(rule_id == p or (p and rule_id.startswith(p)) for p in patterns)
+    return any(p == "ALL" or rule_id == p or (p and rule_id.startswith(p)) for p in patterns)
 
 
 def rules_for_run(extra_dirs=(), select=(), ignore=()):

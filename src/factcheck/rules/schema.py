@@ -143,7 +143,7 @@ def _line_of(root, loc: tuple) -> int | None:
 
 
 # re.compile raises more than re.error: RecursionError (deep groups), OverflowError (a{4294967296})
-PATTERN_ERRORS = (re.error, RecursionError, OverflowError, ValueError)
+PATTERN_ERRORS = (re.error, RecursionError, OverflowError, ValueError, MemoryError)
 MAX_YAML_DEPTH = 50  # a rule file nests three levels; libyaml's composer recurses in C (a deep file crashes it)
 
 
@@ -186,6 +186,45 @@ def _check_size(root, path: str) -> None:
         raise RuleError(path, "", f"invalid YAML: its aliases expand to more than {MAX_YAML_VALUES} values")
 
 
+def _check_pattern(pat: str) -> None:
+    """A rule's pattern compiles in both engines (re for the built-in rules, regex for others: see
+    rules/patterns.py) and has no shape that backtracks catastrophically."""
+    from factcheck.rules.patterns import nested_repeat
+
+    re.compile(pat)
+    problem = nested_repeat(pat)
+    if problem:
+        raise ValueError(problem)
+    import regex
+
+    try:
+        regex.compile(pat)
+    except regex.error as e:
+        raise ValueError(f"the regex engine refuses it: {e}") from None
+
+
+def _check_duplicate_keys(root, path: str) -> None:
+    """A key given twice in one mapping is an error (YAML would keep the last one silently)."""
+    stack = [root] if root is not None else []
+    seen_nodes: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    line = k.start_mark.line + 1
+                    if k.value in first:
+                        raise RuleError(path, str(k.value), f"given twice (first at line {first[k.value]})", line)
+                    first[k.value] = line
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 MESSAGE_FIELDS = {"arithmetic", "stated", "recomputed", "miss", "relation"}
 
 
@@ -211,15 +250,19 @@ def _message_problem(message: str, roles) -> str | None:
 
 def load_rule_file(path: Path) -> Rule:
     sp = str(path)
+    from factcheck.rules.cache import read_rule_file
+
+    raw = read_rule_file(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise RuleError(sp, "", f"cannot read: {e}") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise RuleError(sp, "", f"cannot read: not UTF-8 (invalid byte at offset {e.start})") from None
     Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         _check_nesting(text, Loader, sp)
         root = yaml.compose(text, Loader=Loader)
         _check_size(root, sp)
+        _check_duplicate_keys(root, sp)
         data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -259,14 +302,14 @@ def load_rule_file(path: Path) -> Rule:
         raise RuleError(sp, "params.rate_words", "a rate rule needs rate_words or rate_pattern", _line_of(root, ("params",)))
     if rule.kind == "rate" and params.rate_pattern:
         try:
-            re.compile(params.rate_pattern)
+            _check_pattern(params.rate_pattern)
         except PATTERN_ERRORS as e:
             raise RuleError(sp, "params.rate_pattern", f"invalid pattern: {e}", _line_of(root, ("params", "rate_pattern"))) from None
     for key in ("markers", "list_markers", "patterns"):
         pats = getattr(params, key, []) or []
         for i, pat in enumerate(pats):
             try:
-                re.compile(pat)
+                _check_pattern(pat)
             except PATTERN_ERRORS as e:
                 raise RuleError(sp, f"params.{key}.{i}", f"invalid pattern: {e or type(e).__name__}",
                                 _line_of(root, ("params", key, i))) from None
@@ -293,12 +336,15 @@ def load_rule_file(path: Path) -> Rule:
 
 def load_rules(dirs) -> list[Rule]:
     """Every rule file (*.yaml, *.yml) in the folders, sorted by id; duplicated ids are errors."""
+    from factcheck.rules.cache import rule_files
+
     rules: dict[str, Rule] = {}
     for d in dirs:
         d = Path(d)
         if not d.is_dir():
-            raise RuleError(str(d), "", "rule folder not found")
-        for path in sorted(list(d.glob("*.yaml")) + list(d.glob("*.yml"))):
+            what = "is not a folder (give the folder that holds the rule files)" if d.exists() else "rule folder not found"
+            raise RuleError(str(d), "", what)
+        for path in rule_files([d]):
             if path.name == "lexicon.yaml":
                 continue
             rule = load_rule_file(path)

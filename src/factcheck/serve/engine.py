@@ -99,15 +99,15 @@ class Engine:
                 log.error("internal error in the cross-article checks of %s:\n%s", art.path, traceback.format_exc())
                 result.input_errors.append(InputError("<cross-article checks>",
                                                       f"internal error: {type(e).__name__}: {e}"[:300]))
-        ranges = self._ranges(doc)
+        self._inline_selectors(res, result)
         checks = list(res.checks) + list(result.conflicts)
-        checks, suppressed = apply_inline(checks, [res], {}, None, ranges={art.path: ranges})
+        checks, suppressed = apply_inline(checks, [res], {}, None)  # res.ignores: from the text, never a file
         configuration: dict = {  # the keys of the command line's, with the server's values
             "rules": [r.id for r in rules], "fail_on": art.fail_on, "approx_tolerance": str(self.approx),
             "select": list(art.select), "ignore": list(art.ignore), "rule_dirs": list(self.settings.rules),
             "config_file": None, "include": [], "exclude": [], "per_file_ignores": {}, "baseline": None}
         if self.settings.archive and doc is not None:
-            found = self._archive(res, rules, art, doc, ranges)
+            found = self._archive(res, rules, art, doc)
             checks += found.checks
             suppressed += found.suppressed
             configuration["archive"] = found.archive
@@ -131,24 +131,29 @@ class Engine:
         meta.update(art.meta)
         return Document(art.path, text, "utf-8", meta, body_start), None
 
-    @staticmethod
-    def _ranges(doc) -> list:
-        """The paragraphs inline `<!-- factcheck: ignore … -->` comments cover (Markdown articles only, by
-        their path, as for files)."""
-        from factcheck.suppress import MARKDOWN, ignored_ranges_in
+    def _inline_selectors(self, res, result) -> None:
+        """An inline `<!-- factcheck: ignore X -->` naming no rule is an error of the article, as on the
+        command line (a typo would suppress nothing, silently)."""
+        if not res.ignores:
+            return
+        from factcheck.config import normalize_selectors
+        from factcheck.documents import InputError
 
-        if doc is None or not doc.path.lower().endswith(MARKDOWN) or "<!--" not in doc.text:
-            return []
-        return ignored_ranges_in(doc.text, doc.body_start)
+        for _, _, ids, line in res.ignores:
+            bad = normalize_selectors(list(ids), self.rules)[1]
+            if bad:
+                result.input_errors.append(InputError(
+                    f"{res.path}:{line}", f"<!-- factcheck: ignore … -->: no rule matches {', '.join(map(repr, bad))} "
+                                          "(`factcheck rules` lists them)"))
 
-    def _archive(self, res, rules, art: Article, doc, ranges):
+    def _archive(self, res, rules, art: Article, doc):
         from factcheck.archive import ArchiveError
         from factcheck.archive.lookup import check_against_archive
         from factcheck.archive.records import content_hash
 
         try:
             found = check_against_archive(self.settings.archive, [res], rules, self.approx,
-                                          sent={art.path: (ranges, content_hash(doc.text.encode("utf-8")))})
+                                          sent={res.path: content_hash(doc.text.encode("utf-8"))})
         except ArchiveError as e:
             log.error("%s", e)
             raise RequestError(503, "archive_unavailable", f"the claim archive cannot be read: {e}") from None
@@ -163,8 +168,7 @@ class Engine:
     def index(self, art: Article) -> dict:
         """Store art in the archive (as `factcheck index` stores a file): new, replaced or unchanged."""
         from factcheck.archive import ArchiveError
-        from factcheck.archive.records import (conflict_rule, content_hash, document_record,
-                                               extractor_fingerprint, ignore_selectors)
+        from factcheck.archive.records import conflict_rule, content_hash, document_record, extractor_fingerprint
 
         doc, error = self._document(art)
         if doc is None:
@@ -182,8 +186,12 @@ class Engine:
             had = store.known([art.path]).get(art.path)
             if had == (digest, fingerprint):
                 return {"path": art.path, "status": "unchanged", "archive": self.archive_shown}
-            rec = document_record(doc, digest, rule, self.approx, ignore_selectors(self._ranges(doc)))
+            rec = document_record(doc, digest, rule, self.approx)
+            if rec.error:  # more figures than an article has, as `factcheck index` refuses it
+                raise RequestError(422, "unreadable_article", f"{art.path}: {rec.error}")
             store.write(rec, fingerprint)
+        except RequestError:
+            raise
         except ArchiveError as e:
             self._close_store()
             raise RequestError(503, "archive_unavailable", f"the claim archive cannot be written: {e}") from None
