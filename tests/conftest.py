@@ -9,6 +9,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _run_language():
+    """Each test starts in the default language (Chinese): a command run in-process with --lang en sets
+    the process's language, which must not leak into the next test."""
+    from factcheck import i18n
+
+    i18n.use(i18n.DEFAULT_LANGUAGE)
+    yield
+    i18n.use(i18n.DEFAULT_LANGUAGE)
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

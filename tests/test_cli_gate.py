@@ -62,7 +62,9 @@ def summary(result) -> dict:
 def test_exit_0_when_clean(work):
     r = fc("good.txt")
     assert r.exit_code == 0, r.stdout + r.stderr
-    assert "0 discrepancies" in r.stdout
+    assert "0 处不符" in r.stdout  # Chinese by default
+    r = fc("good.txt", "--lang", "en")
+    assert r.exit_code == 0 and "0 discrepancies" in r.stdout
 
 
 def test_exit_1_on_an_error(work):
@@ -90,7 +92,11 @@ def test_default_fail_on_is_error(work):
 @pytest.mark.parametrize("args", [
     [],  # no input
     ["bad.txt", "--format", "xml"],
-    ["bad.txt", "--fail-on", "info"],
+    ["bad.txt", "--fail-on", "fatal"],
+    ["bad.txt", "--lang", "fr"],
+    ["bad.txt", "--date", "2024-13-01"],
+    ["bad.txt", "--date", "今年"],
+    ["bad.txt", "--format", "json", "--statistics"],
     ["bad.txt", "--no-such-option"],
     ["bad.txt", "--approx-tolerance", "2"],
     ["bad.txt", "--approx-tolerance", "abc"],
@@ -226,7 +232,8 @@ def test_config_extra_rule_folder_is_loaded(work):
     (work / "factcheck.toml").write_text('rules = ["house"]\nselect = ["FC901"]\n', encoding="utf-8")
     r = fc("bad.txt")
     assert r.exit_code == 1
-    assert "bad.txt:1:11: error FC901 [house-breakdown]" in r.stdout
+    assert "bad.txt:1:11: 错误 FC901 分项之和与合计不符" in r.stdout
+    assert "bad.txt:1:11: error FC901 [house-breakdown]" in fc("bad.txt", "--lang", "en").stdout
 
 
 def test_per_file_ignores(work):
@@ -414,10 +421,18 @@ def test_github_annotations(work):
     err = next(x for x in lines if x.startswith("::error "))
     assert err.startswith("::error file=bad.txt,line=1,col=11,endLine=1,endColumn=14,title=FC101 breakdown-sum::")
     msg = err.split("::", 2)[2]
-    assert "22 + 29 + 19 = 70个 ≠ 69个" in msg and "\n" not in msg and "%0A" in msg
-    warn = next(x for x in lines if x.startswith("::warning "))
+    assert "22 + 29 + 19 = 70个，文中合计为69个，相差1个" in msg and "\n" not in msg and "%0A" in msg
+    warns = [x for x in lines if x.startswith("::warning ")]
+    # a cross-article conflict is annotated on both articles, each naming the figure in the other
+    assert [w.split(",", 1)[0] for w in warns] == ["::warning file=a.txt", "::warning file=b.txt"]
+    warn = warns[0]
     assert "title=FC801 cross-article-conflict" in warn and "b.txt%3A4%3A1" not in warn  # message, not property
     assert "b.txt:4:1" in warn
+    assert "a.txt:" in warns[1] and "line=4" in warns[1]
+    # one finding, counted once in the summary, with correct plurals in English
+    en = fc("bad.txt", "a.txt", "b.txt", "--format", "github", "--lang", "en").stdout.splitlines()[-1]
+    assert en == ("factcheck: 3 files, 8 claims, 3 checks, 2 discrepancies (1 error, 1 warning, 0 info), "
+                  "0 unverifiable, 1 ok"), en
 
 
 def test_github_escaping():
@@ -433,7 +448,9 @@ def test_github_annotation_for_a_figure_spanning_lines(work):
     split = "全区共有重大项目69个，总投资\n1010亿元。其中，嵩山路项目22个，总投资311.2亿\n\n元；大学路项目29个，总投资300亿元；京广路项目19个，总投资388.8亿元。\n"
     (work / "s.txt").write_text(split, encoding="utf-8")
     r = fc("s.txt", "--format", "github", "--select", "FC101")
-    assert "311.2亿元 at 2:" in r.stdout  # the figure read across the blank line, without the line breaks
+    assert "311.2亿元，位于 2:" in r.stdout  # the figure read across the blank line, without the line breaks
+    r = fc("s.txt", "--format", "github", "--select", "FC101", "--lang", "en")
+    assert "311.2亿元 at 2:" in r.stdout
 
 
 # --- pre-commit --------------------------------------------------------------------------------------
@@ -449,3 +466,88 @@ def test_pre_commit_hook_definition(work):
     # the entry runs as pre-commit runs it: the entry's arguments, then the staged file names
     assert runner().invoke(main, argv[1:] + ["bad.txt"]).exit_code == 1
     assert runner().invoke(main, argv[1:] + ["good.txt"]).exit_code == 0
+    assert re.search(hook["files"], "ARTICLES/X.MARKDOWN") and re.search(hook["files"], "B.TXT")  # any case
+
+
+# --- gate semantics (issue 15) ------------------------------------------------------------------------
+
+def _info_rule(work) -> None:
+    """FC101 as a house rule FC901 of severity info."""
+    house = work / "house"
+    house.mkdir(exist_ok=True)
+    text = (ROOT / "rules" / "FC101.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: FC101", "id: FC901").replace("name: breakdown-sum", "name: house-note") \
+        .replace("severity: error", "severity: info")
+    (house / "FC901.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("fail_on, expected", [(None, 0), ("error", 0), ("warning", 0), ("info", 1), ("never", 0)])
+def test_fail_on_info(work, fail_on, expected):
+    _info_rule(work)
+    args = ["bad.txt", "--rules", "house", "--select", "FC901", "--format", "json"]
+    r = fc(*args, *(["--fail-on", fail_on] if fail_on else []))
+    assert summary(r)["discrepancies"] == {"error": 0, "warning": 0, "info": 1}
+    assert r.exit_code == expected
+
+
+def test_fail_on_info_in_the_configuration(work):
+    _info_rule(work)
+    (work / "factcheck.toml").write_text('fail-on = "info"\nrules = ["house"]\nselect = ["FC901"]\n', encoding="utf-8")
+    assert fc("bad.txt").exit_code == 1
+    assert fc("good.txt").exit_code == 0
+
+
+def test_folders_read_md_markdown_and_txt_in_any_letter_case(work):
+    folder = work / "articles"
+    folder.mkdir()
+    for name in ("a.markdown", "B.MARKDOWN", "c.TXT", "d.Md", "e.md", "f.txt"):
+        (folder / name).write_text(BAD, encoding="utf-8")
+    (folder / "notes.doc").write_text(BAD, encoding="utf-8")
+    (folder / "g.mdx").write_text(BAD, encoding="utf-8")
+    r = fc("articles", "--format", "json")
+    files = [f["path"] for f in json.loads(r.stdout)["files"]]
+    assert sorted(Path(f).name for f in files) == ["B.MARKDOWN", "a.markdown", "c.TXT", "d.Md", "e.md", "f.txt"]
+    assert r.exit_code == 1
+    only = work / "only"
+    only.mkdir()
+    (only / "draft.markdown").write_text(BAD, encoding="utf-8")
+    r = fc("only", "--format", "json")
+    assert r.exit_code == 1 and summary(r)["files"] == 1  # a folder of .markdown files alone is checked
+    # an include glob matches in any letter case too
+    assert summary(fc("articles", "--include", "*.md", "--format", "json"))["files"] == 2
+
+
+# --- suppressed findings are listed, with their reason (issue 15) -----------------------------------
+
+def test_suppressed_findings_are_listed_with_their_reason(work):
+    (work / "a.md").write_text("<!-- factcheck: ignore FC101 -->\n" + BAD, encoding="utf-8")
+    (work / "c.txt").write_text(BAD.replace("全区", "全县"), encoding="utf-8")
+    (work / "factcheck.toml").write_text('[per-file-ignores]\n"c.txt" = ["FC101"]\n', encoding="utf-8")
+    assert fc("bad.txt", "--write-baseline", "base.json").exit_code == 1
+    r = fc("a.md", "bad.txt", "c.txt", "--baseline", "base.json", "--format", "json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["summary"]["suppressed"] == 3 and len(data["suppressed"]) == 3
+    why = {s["claims"][0]["path"]: s["suppression"] for s in data["suppressed"]}
+    assert why["a.md"] == {"kind": "inline", "reason": "a.md:1 的注释 <!-- factcheck: ignore FC101 -->"}
+    assert why["c.txt"]["kind"] == "per-file-ignores" and "factcheck.toml" in why["c.txt"]["reason"] \
+        and "c.txt" in why["c.txt"]["reason"]
+    assert why["bad.txt"] == {"kind": "baseline", "reason": "已记入基线 base.json"}
+    assert all(s["status"] == "discrepancy" and s["message"].startswith("分项之和") for s in data["suppressed"])
+    assert not [c for c in data["checks"] if c["status"] == "discrepancy"]
+    # the same in SARIF: results with suppressions
+    sarif = json.loads(fc("a.md", "bad.txt", "c.txt", "--baseline", "base.json", "--format", "sarif").stdout)
+    results = sarif["runs"][0]["results"]
+    kinds = sorted((res["suppressions"][0]["kind"], res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+                   for res in results)
+    assert kinds == [("external", "bad.txt"), ("external", "c.txt"), ("inSource", "a.md")]
+    assert all(res["suppressions"][0]["status"] == "accepted" and res["suppressions"][0]["justification"]
+               for res in results)
+    # and in HTML: a folded section
+    html = fc("a.md", "bad.txt", "c.txt", "--baseline", "base.json", "--format", "html").stdout
+    section = html.split('<section id="suppressed">', 1)[1].split("</section>", 1)[0]
+    assert section.lstrip().startswith("<details>") and "3 处已忽略的不符" in section
+    assert "已忽略：已记入基线 base.json" in section and "a.md:1 的注释" in section
+    # English
+    en = json.loads(fc("bad.txt", "--baseline", "base.json", "--format", "json", "--lang", "en").stdout)
+    assert en["suppressed"][0]["suppression"]["reason"] == "accepted in the baseline base.json"

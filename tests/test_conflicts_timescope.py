@@ -99,7 +99,8 @@ def test_conflict_scales_by_grouping(tmp_path):
     paths = []
     for i in range(40):
         p = tmp_path / f"a{i:02d}.txt"
-        p.write_text(f"今年，甲{i}区实施重点项目{i + 10}个，总投资{i + 100}亿元。", encoding="utf-8")
+        place = "甲乙丙丁戊己庚辛壬癸"[i % 10] + "东西南北"[i // 10]  # 甲东区, 乙东区 …: a place each
+        p.write_text(f"今年，{place}区实施重点项目{i + 10}个，总投资{i + 100}亿元。", encoding="utf-8")
         paths.append(p)
     results = [process(str(p), rules) for p in paths]
     checks = find_conflicts(conflict, results, Decimal("0.05"))

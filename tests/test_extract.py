@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -341,16 +342,19 @@ def test_claims_are_in_text_order(seed_claims):
 # --- factcheck claims ---------------------------------------------------------------------------------
 
 def test_claims_table(seeds_dir):
-    r = CliRunner().invoke(main, ["claims", str(seeds_dir / SEED0)])
+    r = CliRunner().invoke(main, ["claims", str(seeds_dir / SEED0), "--lang", "en"])
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     head = lines[0].split()
     for col in ("location", "text", "value", "unit", "qualifier", "modality", "subject"):
         assert col in head
+    zh = CliRunner().invoke(main, ["claims", str(seeds_dir / SEED0)]).stdout.splitlines()
+    assert zh[0].split() == ["位置", "原文", "数值", "单位", "限定", "性质", "时间", "主语"]
     row = next(ln for ln in lines if "311.2亿" in ln)
     assert re.search(r"000_3e47b0061565aec6\.txt:\d+:\d+", row)
     assert "311.2" in row and "亿元" in row and "总投资" in row
-    assert any("300" in ln and "lower" in ln and "target" in ln for ln in lines)
+    assert any("300" in ln and "at least" in ln and "target" in ln for ln in lines)
+    assert any("300" in ln and "下限" in ln and "目标" in ln for ln in zh)
     assert len(lines) == 1 + len(extract(read_document(str(seeds_dir / SEED0))))
 
 
@@ -417,3 +421,53 @@ def test_boundaries_in_one_pass_are_those_of_the_patterns(text):
     sent = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
     seg = [0] + [m.end() for m in SEGMENT_END.finditer(text)]
     assert _boundaries(text) == (para, sent, seg)
+
+
+# --- claims as a reader reads them (issue 15) ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["推动三次产业协调发展。", "发放一次性补贴。", "坚决做到两个维护。", "增强四个意识、坚定四个自信。"])
+def test_numerals_inside_words_are_not_figures(extract_text, text):
+    assert extract_text(text) == []
+
+
+def test_numerals_inside_words_leave_the_figures_beside_them(extract_text):
+    claims = extract_text("三次产业结构为5:40:55，一次性奖励5万元，两个维护落到实处，新增企业三个。")
+    assert [c.text for c in claims] == ["5万元", "三个"]
+
+
+@pytest.mark.parametrize("text, shown, unit", [("全年签约六百亿元。", "600", "亿元"),
+                                               ("完成投资一亿二千万元。", "1.2", "亿元"),
+                                               ("带动就业十万人。", "10", "万人"),
+                                               ("实现营收约两万亿元。", "2", "万亿元")])
+def test_amounts_keep_the_unit_they_are_written_in(one_claim, text, shown, unit):
+    from factcheck.report.build import claim_dict
+
+    d = claim_dict(one_claim(text))
+    assert (d["value"], d["unit"]) == (shown, unit)
+
+
+def test_a_subject_is_a_noun_phrase_not_a_verb(extract_text):
+    claims = extract_text("全区地区生产总值1000亿元，同比增长8.5%。第三产业增加值占地区生产总值的比重由上年的"
+                          "48.2%提高到50.7%。全年签约六百亿元。民生实事10件，已完成8件。同比增长12%。")
+    subjects = {c.text: c.subject for c in claims}
+    assert subjects["8.5%"] == "地区生产总值"  # the noun of the figure it is the growth of
+    assert subjects["48.2%"] == subjects["50.7%"] == "第三产业增加值占地区生产总值的比重"
+    assert subjects["六百亿元"] == "签约的"  # what was signed
+    assert subjects["8件"] == "完成的"  # what was completed
+    assert subjects["12%"] == ""  # a change with no noun in its sentence: none is stated
+
+
+def test_no_subject_of_the_articles_is_a_verb():
+    from factcheck.extract import _lex
+
+    verb = _lex().verb_subject
+    deeds = _lex().deeds
+    folders = ["seeds", "tests/articles", "tests/holdout", "tests/holdout2"]
+    root = Path(__file__).resolve().parent.parent
+    bad = []
+    for folder in folders:
+        for p in sorted((root / folder).glob("*.txt")):
+            for c in extract(read_document(str(p))):
+                if verb.fullmatch(c.subject) or c.subject in deeds:
+                    bad.append((p.name, c.text, c.subject))
+    assert bad == []

@@ -68,7 +68,7 @@ def test_report_content(articles):
     data = json.loads(out)
     jsonschema.validate(data, json.loads(SCHEMA_COPY.read_text(encoding="utf-8")))
     Report.model_validate(data)  # the model accepts its own output
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "2.0"
     assert data["tool"] == {"name": "factcheck", "version": __version__}
     cfg = data["configuration"]
     assert cfg["fail_on"] == "error" and "FC101" in cfg["rules"] and cfg["approx_tolerance"] == "0.05"
@@ -199,3 +199,59 @@ def test_a_lone_surrogate_is_written_escaped():
     out = json_out.encode_item(item)
     assert out == b'{"n":1,"path":"bad\\udcff.txt"}'
     assert json.loads(out) == item
+
+
+# --- the contract (issue 15) --------------------------------------------------------------------------
+
+def test_schema_has_an_id_a_dialect_descriptions_and_a_required_version():
+    schema = Report.model_json_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    from factcheck import PROJECT_URL
+
+    assert schema["$id"].startswith(PROJECT_URL) and schema["$id"].endswith("schema.json")
+    assert "schema_version" in schema["required"]
+    assert schema["description"]
+    missing = []
+    for name, model in [("Report", schema)] + list(schema["$defs"].items()):
+        assert model.get("description"), name
+        for prop, spec in model["properties"].items():
+            ref = spec.get("$ref", "").rsplit("/", 1)[-1]
+            if not spec.get("description") and not schema["$defs"].get(ref, {}).get("description"):
+                missing.append(f"{name}.{prop}")
+    assert missing == []
+    # the schema's own meta-schema accepts it, and a report without its version is refused
+    jsonschema.Draft202012Validator.check_schema(schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({k: v for k, v in json.loads(run_json_report()).items() if k != "schema_version"}, schema)
+
+
+def run_json_report() -> str:
+    return runner().invoke(main, [str(ROOT / "seeds"), "--format", "json", "--no-progress"]).stdout
+
+
+def test_recomputed_and_difference_carry_units(articles):
+    (articles / "share.txt").write_text("全年完成投资267.37亿元，其中工业投资27.36亿元，占16%。\n", encoding="utf-8")
+    _, out = run_json("bad.txt", "good.txt", "share.txt")
+    data = json.loads(out)
+    bad = next(c for c in data["checks"] if c["status"] == "discrepancy" and c["rule"] == "FC101")
+    assert (bad["stated"], bad["recomputed"], bad["miss"]) == ("69个", "70个", "1个")
+    assert bad["difference"] == {"value": "1", "unit": "个", "text": "1个"}
+    assert bad["tolerance"] == "[69, 69]个 vs [70, 70]个"
+    ok = next(c for c in data["checks"] if c["status"] == "ok" and c["rule"] == "FC101")
+    assert ok["recomputed"] == "70个" and ok["difference"] is None
+    share = next((c for c in data["checks"] if c["rule"] == "FC201"), None)
+    assert share is not None and share["status"] == "discrepancy", data["checks"]
+    assert share["recomputed"] == "10.23%" and share["difference"]["unit"] == "个百分点"
+    assert share["difference"]["text"] == "5.8个百分点" and share["miss"].endswith("个百分点")
+    assert share["message"] == "占比与数字不符：文中为16%，27.36亿元 / 267.37亿元 = 10.2%，相差5.8个百分点。"
+    assert share["tolerance"].endswith("%") and "亿" not in share["tolerance"]
+
+
+def test_a_cross_article_check_counts_for_each_of_its_files(articles):
+    (articles / "a.txt").write_text("二七区2024年工作回顾\n\n二七区有效运作产业项目97个、总投资1352亿元。\n", encoding="utf-8")
+    (articles / "b.txt").write_text("二七区项目建设\n\n围绕“三轴”谋划推进总投资\n1208亿元的产业项目97个。\n", encoding="utf-8")
+    data = json.loads(run_json("a.txt", "b.txt")[1])
+    conflict = [c for c in data["checks"] if c["rule"] == "FC801" and c["status"] == "discrepancy"]
+    assert len(conflict) == 1 and {x["path"] for x in conflict[0]["claims"]} == {"a.txt", "b.txt"}
+    checks = {f["path"]: f["checks"] for f in data["files"]}
+    assert checks["a.txt"] >= 1 and checks["b.txt"] >= 1

@@ -70,21 +70,31 @@ def test_results_locations_and_rules(validator, tmp_path, monkeypatch):
     assert driver["name"] == "factcheck"
     rules = {rule["id"]: rule for rule in driver["rules"]}
     assert rules["FC101"]["name"] == "breakdown-sum" and rules["FC101"]["fullDescription"]["text"]
-    by_rule = {res["ruleId"]: res for res in run["results"]}
+    from factcheck import PROJECT_URL
+
+    assert driver["informationUri"] == PROJECT_URL and "pypi.org" not in json.dumps(doc)
+    by_rule = {}
+    for res in run["results"]:
+        by_rule.setdefault(res["ruleId"], res)
     fc101 = by_rule["FC101"]
     assert driver["rules"][fc101["ruleIndex"]]["id"] == "FC101"
     assert fc101["level"] == "error"
     region = fc101["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"], region["endColumn"]) == (1, 11, 14)
     assert region["snippet"]["text"] == "69个"
-    assert "22 + 29 + 19 = 70个 ≠ 69个" in fc101["message"]["text"]
+    assert "22 + 29 + 19 = 70个，文中合计为69个，相差1个。" in fc101["message"]["text"]
+    assert fc101["properties"]["difference"] == "1个" and fc101["properties"]["recomputed"] == "70个"
     assert len(fc101["relatedLocations"]) == 3
     assert fc101["partialFingerprints"]["factcheck/v1"]
-    fc801 = by_rule["FC801"]
-    assert fc801["level"] == "warning"
+    fc801, on_b = [res for res in run["results"] if res["ruleId"] == "FC801"]  # one result in each article
+    assert fc801["level"] == on_b["level"] == "warning"
     other = fc801["relatedLocations"][0]["physicalLocation"]
     assert other["artifactLocation"]["uri"] == "b.txt" and other["region"]["startLine"] == 4
-    assert "[second: 1208亿元](1)" in fc801["message"]["text"]  # a link to the related location
+    assert "[后一处: 1208亿元](1)" in fc801["message"]["text"]  # a link to the related location
+    here = on_b["locations"][0]["physicalLocation"]
+    assert here["artifactLocation"]["uri"] == "b.txt" and here["region"]["startLine"] == 4
+    assert on_b["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "a.txt"
+    assert on_b["partialFingerprints"] != fc801["partialFingerprints"]
 
 
 def test_figure_spanning_lines_and_non_ascii_paths(validator, tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ width), figures split across lines, claims in other files, long lines, the summa
 from __future__ import annotations
 
 import os
+import re
 import pty
 import subprocess
 import sys
@@ -43,7 +44,8 @@ def report_of(*checks) -> Report:
     for c in checks:
         if c.status == "discrepancy":
             disc[c.severity] += 1
-    return Report(tool=Tool(version="test"), configuration={}, files=[], claims=[], checks=list(checks), errors=[],
+    return Report(schema_version="2.0", tool=Tool(version="test"), configuration={}, files=[], claims=[],
+                  checks=list(checks), errors=[],
                   summary=Summary(files=1, claims=4, checks=len(checks), ok=sum(c.status == "ok" for c in checks),
                                   discrepancies=disc, unverifiable=0, errors=0))
 
@@ -123,7 +125,8 @@ def test_claim_in_another_file_has_its_own_location():
     b = claim("seeds/b.txt", 101, 1, "1208亿元", "second")
     lines = {"seeds/a.txt": {33: "有效运作1352亿元。"}, "seeds/b.txt": {101: "1208亿元的产业项目97个。"}}
     out = render_text(report_of(check(a, b, rule="FC801", message="1352亿元 ≠ 1208亿元")), lines)
-    assert "seeds/a.txt:33:5: error FC801" in out
+    assert "seeds/a.txt:33:5: 错误 FC801" in out
+    assert "seeds/a.txt:33:5: error FC801" in render_text(report_of(check(a, b, rule="FC801")), lines, lang="en")
     assert "--> seeds/a.txt:33:5" in out
     assert "--> seeds/b.txt:101:1" in out
     rows = out.split("\n")
@@ -172,8 +175,7 @@ def test_cli_text_on_real_articles(tmp_path, monkeypatch):
     assert r.exit_code == 1, out
     assert ESC not in out  # not a terminal: no colour
     # grouped by file, compiler style, with the arithmetic
-    assert "bad.txt\nbad.txt:3:11: error FC101 [breakdown-sum]" in out
-    assert "22 + 29 + 19 = 70个 ≠ 69个" in out
+    assert "bad.txt\nbad.txt:3:11: 错误 FC101 分项之和与合计不符：22 + 29 + 19 = 70个，文中合计为69个，相差1个。" in out
     frames = frame_pairs(out)
     code, under = frames[3]
     assert code == BREAKDOWN.rstrip("\n")
@@ -181,6 +183,11 @@ def test_cli_text_on_real_articles(tmp_path, monkeypatch):
     # the cross-article conflict shows the other file's path and line
     assert "--> b.txt:4:1" in out and "--> a.txt:3:" in out
     last = out.rstrip("\n").split("\n")[-1]
+    assert last.startswith("3 个文件，") and "2 处不符（1 个错误，1 个警告，0 个提示）" in last
+    assert "项无法核对" in last and "项核对" in last and "个数字" in last
+    en = runner().invoke(main, ["bad.txt", "a.txt", "b.txt", "--no-progress", "--lang", "en"]).stdout
+    assert "bad.txt\nbad.txt:3:11: error FC101 [breakdown-sum] The parts do not add up to the total: " in en
+    last = en.rstrip("\n").split("\n")[-1]
     assert last.startswith("3 files, ") and "2 discrepancies (1 error, 1 warning, 0 info)" in last
     assert "unverifiable" in last and "checks" in last and "claims" in last
 
@@ -191,16 +198,18 @@ def test_show_ok_lists_passing_checks(tmp_path, monkeypatch):
     plain = runner().invoke(main, ["good.txt", "--no-progress"])
     shown = runner().invoke(main, ["good.txt", "--no-progress", "--show-ok"])
     assert plain.exit_code == shown.exit_code == 0
-    assert " ok FC101 [breakdown-sum]" not in plain.stdout
-    assert "good.txt:1:11: ok FC101 [breakdown-sum]" in shown.stdout
-    assert "0 discrepancies" in shown.stdout and "1 ok" in shown.stdout
+    assert " 无误 FC101" not in plain.stdout
+    assert "good.txt:1:11: 无误 FC101 核对无误：22 + 29 + 19 = 70个 = 70个。" in shown.stdout
+    assert "0 处不符" in shown.stdout and "1 项无误" in shown.stdout
+    en = runner().invoke(main, ["good.txt", "--no-progress", "--show-ok", "--lang", "en"]).stdout
+    assert "good.txt:1:11: ok FC101 [breakdown-sum]" in en and "0 discrepancies" in en and "1 ok" in en
 
 
 def test_colour_flags(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "bad.txt", BREAKDOWN)
     coloured = runner().invoke(main, ["bad.txt", "--color"]).stdout
-    assert f"{ESC}1;31merror{ESC}0m" in coloured
+    assert f"{ESC}1;31m错误{ESC}0m" in coloured
     assert ESC not in runner().invoke(main, ["bad.txt", "--no-color"]).stdout
 
 
@@ -244,7 +253,7 @@ def test_colour_on_a_terminal_but_not_with_no_color_or_a_pipe(tmp_path):
 @pytest.mark.parametrize("status", ["ok", "unverifiable"])
 def test_only_discrepancies_get_a_frame(status):
     c = claim("a.txt", 1, 1, "69个")
-    out = render_text(report_of(check(c, status=status)), {"a.txt": {1: "69个"}}, show_ok=True)
+    out = render_text(report_of(check(c, status=status)), {"a.txt": {1: "69个"}}, show_ok=True, lang="en")
     assert f"a.txt:1:1: {status} FC101" in out
     assert "^" not in out
 
@@ -310,3 +319,115 @@ def test_forced_progress_on_a_pipe_writes_plain_lines():
     bar.update(R())
     bar.close()
     assert "\x1b" not in s.data and "\r" not in s.data and s.data.endswith("\n") and "1/1 files" in s.data
+
+
+# --- fit the terminal (issue 15) ----------------------------------------------------------------------
+
+LONG_LINE = ("二七区坚持项目为王，" * 6 + "全区共有重大产业项目69个。其中，沿嵩山路项目22个，" + "围绕主导产业精准招商，" * 5
+             + "沿大学路项目29个，沿京广路项目19个。")
+
+
+def _frames_fit(out: str, columns: int) -> None:
+    """Every line of every code frame fits, and each underline sits under its figure."""
+    rows = out.split("\n")
+    for i, row in enumerate(rows):
+        if " | " in row and row.partition(" | ")[0].strip().isdigit():
+            assert width(row) <= columns, row
+            code = row.partition(" | ")[2]
+            under = rows[i + 1].partition(" | ")[2]
+            assert width(rows[i + 1]) <= columns
+            for start, w in caret_runs(under):
+                k = next(j for j in range(len(code) + 1) if cols(code[:j]) == start)
+                assert code[k:].startswith(("69个", "22个", "29个", "19个")), (code, under)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_excerpts_fit_the_terminal(columns):
+    spans = [("69个", "total"), ("22个", "parts[0]"), ("29个", "parts[1]"), ("19个", "parts[2]")]
+    claims = [claim("a.txt", 3, LONG_LINE.index(t) + 1, t, role) for t, role in spans]
+    out = render_text(report_of(check(*claims)), {"a.txt": {3: LONG_LINE}}, columns=columns)
+    _frames_fit(out, columns)
+    shown = {t for t, _ in spans if any(t in r for r in out.split("\n") if " | " in r)}
+    assert shown == {"69个", "22个", "29个", "19个"}  # figures too far apart for one piece get one each
+    assert all(width(r) <= columns for r in out.split("\n") if not r.startswith("1 "))
+
+
+def test_message_goes_on_its_own_line_when_it_does_not_fit():
+    c = claim("seeds/000_3e47b0061565aec6.txt", 84, 14, "69个", "total")
+    msg = "分项之和与合计不符：22 + 29 + 19 = 70个，文中合计为69个，相差1个。"
+    wide = render_text(report_of(check(c, message=msg)), {}, columns=200)
+    assert f"seeds/000_3e47b0061565aec6.txt:84:14: 错误 FC101 {msg}" in wide
+    narrow = render_text(report_of(check(c, message=msg)), {}, columns=60).split("\n")
+    i = narrow.index("seeds/000_3e47b0061565aec6.txt:84:14: 错误 FC101")
+    body = narrow[i + 1:i + 3]
+    assert all(r.startswith("  ") and width(r) <= 60 for r in body)
+    assert "".join(r.strip() for r in body) == msg.replace(" ", "") or "".join(r[2:] for r in body).replace(" ", "") \
+        == msg.replace(" ", "")
+    # not a terminal (a file, a pipe): one line, as before
+    assert f"84:14: 错误 FC101 {msg}" in render_text(report_of(check(c, message=msg)), {}, columns=None)
+
+
+def test_wrap_breaks_between_words_and_never_before_closing_punctuation():
+    from factcheck.report.terminal import wrap
+
+    text = "A breakdown that does not add up is the most common arithmetic slip in a report: a figure was updated."
+    lines = wrap(text, 30, "  ")
+    assert all(width(x) <= 30 for x in lines)
+    assert " ".join(x.strip() for x in lines).split() == text.split()
+    zh = "分项加不拢是报道中最常见的算术差错：一处数字改了，另一处没改，或者漏了一项。"
+    lines = wrap(zh, 20, "  ")
+    assert all(width(x) <= 20 for x in lines) and "".join(x.strip() for x in lines) == zh
+    assert not any(x.strip()[0] in "，。：" for x in lines)
+
+
+def test_terminal_width_comes_from_columns_or_the_terminal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "long.txt", LONG_LINE + "\n")
+    monkeypatch.setenv("COLUMNS", "70")
+    out = runner().invoke(main, ["long.txt", "--no-progress"]).stdout
+    _frames_fit(out, 70)
+    assert "long.txt:1:71: 错误 FC101\n  分项之和与合计不符" in out
+    monkeypatch.delenv("COLUMNS")
+    on_tty = _run_on_pty(["long.txt", "--no-color"], {"TERM": "xterm", "COLUMNS": "64"}, tmp_path)
+    _frames_fit(on_tty.replace("\r\n", "\n"), 64)
+
+
+def test_show_ok_lists_checks_in_text_order(monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = runner().invoke(main, ["seeds/", "--no-progress", "--show-ok"]).stdout
+    heads = [m for m in (re.match(r"^(seeds/\S+?):(\d+):(\d+): ", ln) for ln in out.split("\n")) if m]
+    by_file: dict = {}
+    for m in heads:
+        by_file.setdefault(m.group(1), []).append((int(m.group(2)), int(m.group(3))))
+    assert len(heads) > 20
+    for path, places in by_file.items():
+        assert places == sorted(places), path
+
+
+def test_concise_format_is_one_line_per_finding(monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    r = runner().invoke(main, ["seeds/", "--no-progress", "--format", "concise"])
+    assert r.exit_code == 1
+    lines = r.stdout.rstrip("\n").split("\n")
+    assert lines[:-1] == [
+        "seeds/000_3e47b0061565aec6.txt:84:14: 错误 FC101 分项之和与合计不符：22 + 29 + 19 = 70个，文中合计为69个，相差1个。",
+        "seeds/001_5eba1bd811c369dd.txt:33:165: 错误 FC801 两篇稿件对同一事实的数字不一：seeds/001_5eba1bd811c369dd.txt为"
+        "1352亿元，seeds/003_a7e8c9d2e0f9aae0.txt为1208亿元，相差144亿元（同一组对象；同一时期：2024年）。"]
+    assert lines[-1].startswith("5 个文件，")
+    shown = runner().invoke(main, ["seeds/", "--no-progress", "--format", "concise", "--show-ok"]).stdout
+    assert len(shown.split("\n")) > 40 and " 无误 FC" in shown
+
+
+def test_statistics_count_the_findings_per_rule(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a.txt", BREAKDOWN)
+    write(tmp_path, "b.txt", BREAKDOWN.replace("全区", "全县"))
+    write(tmp_path, "c.txt", BREAKDOWN.replace("全区", "全市").replace("69个", "68个"))
+    r = runner().invoke(main, [".", "--no-progress", "--statistics"])
+    assert r.exit_code == 1
+    lines = r.stdout.rstrip("\n").split("\n")
+    assert lines[0] == "3  FC101  breakdown-sum  分项之和等于合计"
+    assert lines[-1].startswith("3 个文件，") and "3 处不符" in lines[-1]
+    en = runner().invoke(main, [".", "--no-progress", "--statistics", "--lang", "en", "--format", "concise"])
+    assert en.stdout.split("\n")[0] == "3  FC101  breakdown-sum  the parts add up to the total"

@@ -1,6 +1,10 @@
 """factcheck: arithmetic consistency checker for numeric claims in Chinese news copy."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+# where the project lives: the SARIF reports' informationUri, the JSON Schema's $id and the docs' install
+# and pre-commit lines name it (pyproject.toml's [project.urls] too; a test keeps them the same)
+PROJECT_URL = "https://github.com/factcheck-zh/factcheck"
 
 
 def build() -> str:

@@ -14,11 +14,15 @@ import click
 
 from factcheck import __version__, build
 
-FORMATS = ["text", "json", "github", "sarif", "html"]
+FORMATS = ["text", "concise", "json", "github", "sarif", "html"]
+LANGS = ["zh", "en"]
 EXAMPLES = """
 \b
 Examples:
-  factcheck seeds/                         check every .txt/.md file under seeds/
+  factcheck seeds/                         check every .txt/.md/.markdown file under seeds/
+  factcheck seeds/ --lang en               the same, in English (the default is Chinese)
+  factcheck drafts/ --date 2024-07-01      今年 / 去年 / 截至6月底 in undated drafts: of 2024
+  factcheck seeds/ --format concise        one line per finding; --statistics counts them per rule
   factcheck seeds/ --format json           the reviewer's report: every check, passing ones too
   factcheck article.md --fail-on warning   CI gate that also fails on warnings
   factcheck claims seeds/000_3e47b0061565aec6.txt   list the figures factcheck reads
@@ -108,16 +112,25 @@ def _load_rules(rule_dirs, select, ignore):
 
 @main.command("check", epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format (concise: one line per finding).")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the report: zh (the default) or en. Also `lang` in the configuration.")
+@click.option("--date", "ref_date", metavar="YYYY-MM-DD", default=None,
+              help="Reference date: the year of 今年, 去年, 截至6月底 in articles without a date of their own "
+                   "(front matter `date:`). Also `date` in the configuration.")
+@click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them "
+                                                  "(text and concise formats).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
 @click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or names; comma-separated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or names; comma-separated).")
-@click.option("--include", multiple=True, help="Glob of files to read in folders (default *.txt, *.md).")
+@click.option("--include", multiple=True, help="Glob of files to read in folders, in any letter case (default *.txt, *.md, *.markdown).")
 @click.option("--exclude", multiple=True, help="Glob of files or folders to skip.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Lowest severity that fails the run (exit 1). Default: error.")
-@click.option("--show-ok", is_flag=True, help="Also list the checks that passed and the unverifiable ones.")
+@click.option("--show-ok", is_flag=True, help="Also list the checks that passed and the unverifiable ones (in "
+                                              "text order).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
 @click.option("--approx-tolerance", type=str, default=None, help="Relative tolerance for 约/近/左右 (default 0.05).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="A factcheck.toml or pyproject.toml.")
@@ -130,9 +143,9 @@ def _load_rules(rule_dirs, select, ignore):
               help="Also compare with the articles in this claim archive (an SQLite file or postgresql://…).")
 @click.option("--no-archive", is_flag=True, help="Do not use the archive the configuration names.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, fail_on, show_ok, jobs,
-              approx_tolerance, config_path, baseline, write_baseline, color, progress, timings, archive_url,
-              no_archive, debug):
+def check_cmd(paths, fmt, lang, ref_date, statistics, output, rule_dirs, select, ignore, include, exclude, fail_on,
+              show_ok, jobs, approx_tolerance, config_path, baseline, write_baseline, color, progress, timings,
+              archive_url, no_archive, debug):
     """Check PATHS (files, folders, or - for standard input) and report discrepancies."""
     import time
 
@@ -160,6 +173,21 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
     exclude = _split(exclude) + tuple(cfg.get("exclude", ()))
     rule_dirs = tuple(rule_dirs) + tuple(cfg.get("rules", ()))
     fail_on = fail_on or cfg.get("fail_on", "error")
+    lang = lang or cfg.get("lang", "zh")
+    if statistics and fmt not in ("text", "concise"):
+        _fail(f"--statistics counts the findings of the text and concise formats, not of --format {fmt}")
+    if ref_date is not None:
+        from factcheck.config import parse_date
+
+        parsed = parse_date(ref_date)
+        if parsed is None:
+            _fail(f"--date must be a date, YYYY-MM-DD (2024-07-01), got {ref_date!r}")
+        ref_date = parsed
+    ref_date = ref_date or cfg.get("date")
+    reference = int(ref_date[:4]) if ref_date else None
+    from factcheck import i18n
+
+    i18n.use(lang)
     tol = approx_tolerance if approx_tolerance is not None else cfg.get("approx_tolerance", "0.05")
     try:
         approx = Decimal(str(tol))
@@ -196,15 +224,16 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         total = sum(1 for x in iter_inputs(paths, include, exclude) if not isinstance(x, InputError))
     bar = Progress(enabled=show_progress, delay=0.0 if progress else 1.0, total=total)
     result = run(paths, rules, rule_dirs, select, ignore, include, exclude, jobs, approx,
-                 progress=bar.update, settle=True, encode=fmt == "json")
+                 progress=bar.update, settle=True, encode=fmt == "json", lang=lang, reference=reference)
     bar.close()
     if not result.files and not result.input_errors:
         _fail(_nothing_to_check(paths, include, exclude))
     _check_inline_selectors(result, rule_dirs)
-    from factcheck.suppress import apply_baseline, apply_inline, write_baseline_file
+    from factcheck.suppress import split_baseline, split_inline, write_baseline_file
 
     checks = [c for r in result.files for c in r.checks] + list(result.conflicts)
-    checks, suppressed = apply_inline(checks, result.files, cfg.get("per_file_ignores", {}), cfg.get("_dir"))
+    checks, suppressed = split_inline(checks, result.files, cfg.get("per_file_ignores", {}), cfg.get("_dir"),
+                                      cfg_file)
     t_archive = time.perf_counter()
     archived = None if no_archive else _archive_findings(archive_spec, result, rules, approx, cfg, debug)
     t_archive = time.perf_counter() - t_archive
@@ -217,11 +246,12 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
         except OSError as e:
             _fail(f"cannot write baseline {_shown(write_baseline)}: {e.strerror or e}")
     if baseline:
-        checks, n = apply_baseline(checks, baseline, accepted)
-        suppressed += n
+        checks, aside = split_baseline(checks, baseline, accepted)
+        suppressed += aside
     from factcheck.report.build import build_report
 
     configuration = {"rules": [r.id for r in rules], "fail_on": fail_on, "approx_tolerance": str(approx),
+                     "lang": lang, "date": ref_date,
                      "select": list(select), "ignore": list(ignore), "rule_dirs": list(rule_dirs),
                      "config_file": cfg_file, "include": list(include), "exclude": list(exclude),
                      "per_file_ignores": dict(sorted(cfg.get("per_file_ignores", {}).items())),
@@ -242,7 +272,8 @@ def check_cmd(paths, fmt, output, rule_dirs, select, ignore, include, exclude, f
 
             text = render_json_chunks(report)  # UTF-8, streamed: a large report is never held as one string
         else:
-            text = render(report, fmt, result, use_color, show_ok, rules, archived)
+            text = render(report, fmt, result, use_color, show_ok, rules, statistics,
+                          None if output else terminal_columns(), archived)
         from factcheck.atomic import write_atomic
 
         binary = fmt == "json"  # UTF-8 bytes; the other formats are text (a string or its pieces)
@@ -342,12 +373,28 @@ def _check_outputs(paths, include, exclude, rule_dirs, cfg_file, baseline, targe
         _fail(problem)
 
 
+def terminal_columns() -> int | None:
+    """The width the text report is laid out for: COLUMNS when set, else the terminal's when standard
+    output is one, else None (a file or a pipe: code frames of the usual width, messages not wrapped)."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return max(int(env), 40)
+    try:
+        if sys.stdout.isatty():
+            import shutil
+
+            return max(shutil.get_terminal_size().columns, 40)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
 def exit_code(report, fail_on: str) -> int:
     if report.errors:
         return 2
     if fail_on == "never":
         return 0
-    levels = ["warning", "error"] if fail_on == "warning" else ["error"]
+    levels = {"info": ["info", "warning", "error"], "warning": ["warning", "error"]}.get(fail_on, ["error"])
     return 1 if any(report.summary.discrepancies.get(l, 0) for l in levels) else 0
 
 
@@ -369,7 +416,8 @@ def _check_selectors(rule_dirs, select, ignore, select_from, ignore_from, cfg):
     return tuple(select), tuple(ignore)
 
 
-def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, archived=None):
+def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, statistics: bool = False,
+           columns: int | None = None, archived=None):
     if fmt == "json":
         from factcheck.report.json_out import render_json
 
@@ -382,6 +430,14 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, arc
         from factcheck.report.sarif import render_sarif_chunks
 
         return render_sarif_chunks(report, rules)  # streamed: a large report is never held as one string
+    if statistics:
+        from factcheck.report.terminal import render_statistics
+
+        return render_statistics(report, rules, color)
+    if fmt == "concise":
+        from factcheck.report.terminal import render_concise
+
+        return render_concise(report, color, show_ok)
     lines = {r.path: dict(r.lines) for r in result.files}
     sources = {r.path: r.source for r in result.files if r.source and r.source != "-"}
     for path, have in (archived.lines if archived else {}).items():  # archived figures' lines: not read again
@@ -407,10 +463,25 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, arc
     if fmt == "html":
         from factcheck.report.html import render_html
 
-        return render_html(report, result)
+        return render_html(report, result, rules)
     from factcheck.report.terminal import render_text
 
-    return render_text(report, lines, color, show_ok)
+    return render_text(report, lines, color, show_ok, columns)
+
+
+def _lang(lang: str | None, paths=()) -> str:
+    """The language of a command: --lang, else `lang` in the configuration found as `check` finds it,
+    else Chinese; set for the process (i18n.use)."""
+    from factcheck import i18n
+
+    if lang is None:
+        from factcheck.config import ConfigError, load_config
+
+        try:
+            lang = load_config(None, paths).get("lang")
+        except ConfigError as e:
+            _fail(str(e))
+    return i18n.use(lang or i18n.DEFAULT_LANGUAGE)
 
 
 @main.command("claims")
@@ -418,7 +489,8 @@ def render(report, fmt: str, result, color: bool, show_ok: bool, rules=None, arc
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--include", multiple=True, help="Glob of files to read in folders.")
 @click.option("--exclude", multiple=True, help="Glob of files or folders to skip.")
-def claims_cmd(paths, fmt, include, exclude):
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the table's headings: zh or en.")
+def claims_cmd(paths, fmt, include, exclude, lang):
     """List the numeric claims extracted from PATHS.
 
     \b
@@ -428,21 +500,26 @@ def claims_cmd(paths, fmt, include, exclude):
     """
     import json
 
+    from factcheck import i18n
     from factcheck.pipeline import run
     from factcheck.report.build import claim_dict
 
-    result = run(paths, [], include=_split(include), exclude=_split(exclude))
+    lang = _lang(lang, paths)
+    result = run(paths, [], include=_split(include), exclude=_split(exclude), lang=lang)
     rows = [claim_dict(c) for r in sorted(result.files, key=lambda r: r.path) for c in r.claims]
     if fmt == "json":
         sys.stdout.write(json.dumps({"claims": rows}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     else:
         from factcheck.report.terminal import width
 
-        head = ["location", "text", "value", "unit", "qualifier", "modality", "time", "subject"]
+        head = [i18n.gettext(h) for h in (i18n.N_("location"), i18n.N_("text"), i18n.N_("value"), i18n.N_("unit"),
+                                          i18n.N_("qualifier"), i18n.N_("modality"), i18n.N_("time"),
+                                          i18n.N_("subject"))]
         table = [[_shown(cell) for cell in (
                   f"{r['path']}:{r['line']}:{r['column']}", r["text"].replace("\n", "⏎"),
-                  r["value"] + (f"-{r['value_high']}" if r["value_high"] else ""), r["unit"], r["qualifier"] or "",
-                  r["modality"], r["time"] or "", r["subject"])] for r in rows]
+                  r["value"] + (f"-{r['value_high']}" if r["value_high"] else ""), r["unit"],
+                  i18n.qualifier_word(r["qualifier"]), i18n.modality_word(r["modality"]), r["time"] or "",
+                  r["subject"])] for r in rows]
         widths = [max([width(h)] + [width(row[i]) for row in table]) for i, h in enumerate(head)]
         for row in [head] + table:
             sys.stdout.write("  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() + "\n")
@@ -459,7 +536,8 @@ def claims_cmd(paths, fmt, include, exclude):
 @main.command("rules")
 @click.option("--validate", "validate_dir", type=click.Path(), help="Validate every rule file in DIR and exit.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
-def rules_cmd(validate_dir, rule_dirs):
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the titles: zh or en.")
+def rules_cmd(validate_dir, rule_dirs, lang):
     """List the rules (or validate a folder of rule files).
 
     \b
@@ -467,8 +545,10 @@ def rules_cmd(validate_dir, rule_dirs):
       factcheck rules
       factcheck rules --validate my-rules/
     """
+    from factcheck import i18n
     from factcheck.rules.schema import RuleError, load_rules
 
+    _lang(lang)
     if validate_dir:
         try:
             rules = load_rules([validate_dir])
@@ -481,23 +561,39 @@ def rules_cmd(validate_dir, rule_dirs):
             click.echo(f"factcheck: {_shown(p)}", err=True)
         if problems:
             sys.exit(2)
-        click.echo(f"{len(rules)} rule file{'s' if len(rules) != 1 else ''} valid in {validate_dir}")
+        click.echo(i18n.gettext("{rules} in {folder}").format(rules=i18n.count(len(rules), "rule"),
+                                                             folder=validate_dir))
         return
+    from factcheck.report.terminal import width, wrap
+
     rules = _load_rules(rule_dirs, (), ())
+    columns = terminal_columns() or 100
+    sev = {r.id: i18n.severity_word(r.severity) for r in rules}
+    name_w = max((len(r.name) for r in rules), default=0)
+    sev_w = max((width(x) for x in sev.values()), default=0)
     for r in rules:
-        click.echo(f"{r.id}  {r.name:<24} {r.kind:<10} {r.severity:<8} {_shown(r.docs.what.split('. ')[0].strip()[:90])}")
+        lead = f"{r.id}  {r.name:<{name_w}}  {sev[r.id]}{' ' * (sev_w - width(sev[r.id]))}  "
+        title = _shown(i18n.rule_title(r))
+        for line in wrap(title, columns, " " * width(lead), lead):
+            click.echo(line)
 
 
 @main.command("rule")
 @click.argument("rule_id")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
-def rule_cmd(rule_id, rule_dirs):
+@click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the documentation: zh or en.")
+def rule_cmd(rule_id, rule_dirs, lang):
     """Show one rule's documentation: what it checks, why, and examples.
 
     \b
     Example:
       factcheck rule FC101
     """
+    from factcheck import i18n
+    from factcheck.display import shown_text
+    from factcheck.report.terminal import wrap
+
+    _lang(lang)
     rules = _load_rules(rule_dirs, (), ())
     match = [r for r in rules if r.id == rule_id.upper() or r.name == rule_id]
     if not match:
@@ -508,21 +604,33 @@ def rule_cmd(rule_id, rule_dirs):
     try:
         import sympy
 
-        formula = sympy.pretty(to_sympy(r.compiled), use_unicode=True)
+        pretty = sympy.pretty(to_sympy(r.compiled), use_unicode=True)
     except Exception:
-        formula = r.formula
-    from factcheck.display import shown_text
-
-    click.echo(f"{r.id} {r.name}  (kind: {r.kind}, severity: {r.severity}, window: {r.window})\n")
-    click.echo(shown_text(f"What it does\n  {r.docs.what}\n\nWhy it matters\n  {r.docs.why}\n"))
-    click.echo(shown_text(f"Formula\n  {r.formula}\n" + "\n".join("  " + ln for ln in formula.splitlines()) + "\n"))
-    click.echo("Example that fails")
-    for ex in r.examples.fail:
-        click.echo("  " + shown_text(ex).replace("\n", "\n  "))
-    click.echo("\nExample that passes")
-    for ex in r.examples.pass_:
-        click.echo("  " + shown_text(ex).replace("\n", "\n  "))
-    click.echo(f"\nSource: {_shown(r.path)}")
+        pretty = ""
+    columns = terminal_columns() or 100
+    docs = i18n.rule_docs(r)
+    colon = i18n.gettext(": ")
+    out = [shown_text(f"{r.id} {r.name}{colon}{i18n.rule_title(r)}"),
+           i18n.gettext("kind {kind}, severity {severity}, window {window}").format(
+               kind=r.kind, severity=i18n.severity_word(r.severity), window=i18n.window_word(r.window)), ""]
+    for heading, text in ((i18n.gettext("What it checks"), docs["what"]), (i18n.gettext("Why it matters"), docs["why"])):
+        out.append(heading)
+        out.extend(wrap(shown_text(" ".join(text.split())), columns, "  "))
+        out.append("")
+    out.append(i18n.gettext("Formula"))
+    out.append("  " + shown_text(r.formula))
+    if "\n" in pretty.strip("\n"):  # a fraction or a sum drawn over lines; a one-line form would say it twice
+        out.extend("  " + ln for ln in shown_text(pretty).splitlines())
+    for heading, examples in ((i18n.gettext("Example that fails"), r.examples.fail),
+                              (i18n.gettext("Example that passes"), r.examples.pass_)):
+        out.append("")
+        out.append(heading)
+        for ex in examples:
+            for part in shown_text(ex).split("\n"):
+                out.extend(wrap(part, columns, "    ", "  "))
+    out.append("")
+    out.append(i18n.gettext("Source: {path}").format(path=_shown(r.path)))
+    click.echo("\n".join(out))
 
 
 @main.command("schema")
@@ -666,7 +774,7 @@ def _archive_findings(spec, result, rules, approx, cfg: dict, debug: bool):
 
     try:
         found = check_against_archive(spec[0], result.files, rules, approx, spec[1],
-                                      cfg.get("per_file_ignores", {}), cfg.get("_dir"))
+                                      cfg.get("per_file_ignores", {}), cfg.get("_dir"), cfg.get("_file"))
     except ArchiveError as e:
         _fail(str(e))
     except Exception as e:

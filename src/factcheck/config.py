@@ -3,7 +3,9 @@
     [tool.factcheck]                 # in factcheck.toml: the same keys at the top level
     select = ["FC1", "FC801"]        # rule ids, id prefixes or rule names
     ignore = ["FC303"]
-    fail-on = "warning"              # error | warning | never
+    fail-on = "warning"              # error | warning | info | never
+    lang = "en"                      # zh (the default) | en: the language of the reports
+    date = 2024-07-01                # reference date: the year of 今年, 去年, 截至6月底 (YYYY-MM-DD)
     rules = ["my-rules"]             # extra rule folders, relative to this file
     approx-tolerance = 0.05          # relative tolerance for 约/近/左右, from 0 to 1
     include = ["*.md"]               # globs of files read in folders
@@ -22,9 +24,10 @@ import tomllib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-FAIL_ON = ("error", "warning", "never")
+FAIL_ON = ("error", "warning", "info", "never")
+LANGS = ("zh", "en")
 KEYS = ("select", "ignore", "fail_on", "rules", "approx_tolerance", "per_file_ignores", "include", "exclude",
-        "archive")
+        "archive", "lang", "date")
 
 
 class ConfigError(Exception):
@@ -145,6 +148,15 @@ def _value(k: str, value, where: str, path: Path):
         if value not in FAIL_ON:
             raise ConfigError(f"{where}: must be one of {', '.join(FAIL_ON)}, got {value!r}")
         return value
+    if k == "lang":
+        if value not in LANGS:
+            raise ConfigError(f"{where}: must be one of {', '.join(LANGS)}, got {value!r}")
+        return value
+    if k == "date":
+        day = parse_date(value)
+        if day is None:
+            raise ConfigError(f"{where}: must be a date, YYYY-MM-DD (a TOML date or a string), got {value!r}")
+        return day
     if k == "approx_tolerance":
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ConfigError(f"{where}: must be a number from 0 to 1, got {value!r}")
@@ -175,6 +187,22 @@ def _value(k: str, value, where: str, path: Path):
             table[pattern] = got
         return table
     raise AssertionError(k)  # pragma: no cover
+
+
+def parse_date(value) -> str | None:
+    """A reference date as YYYY-MM-DD (from a TOML date, a datetime or a string), or None when it is not one."""
+    import datetime
+
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip()).isoformat() if len(value.strip()) == 10 else None
+    except ValueError:
+        return None
 
 
 def rule_matches(rule, pattern: str) -> bool:

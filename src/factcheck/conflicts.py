@@ -12,6 +12,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
+from factcheck import i18n
 from factcheck.extract import Claim
 from factcheck.lexicon import lexicon
 from factcheck.rules.engine import Check, evaluate
@@ -133,6 +134,7 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
                 got.append(member)
     checks: list[Check] = []
     ratio = _decimal(rule.p.max_ratio)
+    dated = {res.path: res.article_time is not None for res in results}
     for gk, members in groups.items():
         if len(members) < 2:
             continue
@@ -141,18 +143,22 @@ def _conflicts_of(rule, results, approx) -> list[Check]:
         ref_size = abs(first[0].base_value())
         note = f"subject key {first[3]}"
         for k in range(1, len(members)):
-            chk = compare_members(rule, first, members[k], approx, ratio, ref_size, note)
+            chk = compare_members(rule, first, members[k], approx, ratio, ref_size, note, dated)
             if chk is not None:
                 checks.append(chk)
     return checks
 
 
 def compare_members(rule, first: Member, other: Member, approx: Decimal, ratio: Decimal,
-                    ref_size: Decimal | None = None, note: str | None = None) -> Check | None:
+                    ref_size: Decimal | None = None, note: str | None = None,
+                    dated: dict[str, bool] | None = None) -> Check | None:
     """The cross-article check of two statements of one fact: `first` (whose period, identified-set flag
     and readable key the check reports) against `other`; None when they are not compared (the same
-    file, figures too far apart to be one fact, or a discrepancy over different or unknown periods of a
-    flow). ref_size and note: first's size and note, when the caller works them out once per group."""
+    file, figures too far apart to be one fact, or a discrepancy between flows of different periods).
+    A discrepancy between flows whose period is unknown on one side is unverifiable, naming the
+    article without a date (dated: path → whether its article has a date; a path not in it counts as
+    dated). ref_size and note: first's size and note, when the caller works them out once per group.
+    The message is in the run's language (i18n)."""
     ref, ref_period, is_set, shown = first[0], first[1], first[2], first[3]
     c, period = other[0], other[1]
     if ref_size is None:
@@ -167,16 +173,56 @@ def compare_members(rule, first: Member, other: Member, approx: Decimal, ratio: 
              f"periods differ ({ref_period} vs {period})" if ref_period and period else "period unknown")
     chk.details.update({"subject_key": shown, "time_scope": scope,
                         "identified_set": bool(is_set)})
+    said = _scope_text(same, ref_period, period, bool(is_set), i18n.language())
     if chk.status == "discrepancy":
         if is_set:
             chk.severity = _capped("error" if same else "warning", rule.severity)
-            chk.message += f" (the same identified set; {scope})"
         elif same:
             chk.severity = _capped("error", rule.severity)
-            chk.message += f" ({scope})"
-        else:
-            return None  # flows over different or unknown periods do not conflict
+        elif ref_period and period:
+            return None  # flows over different periods do not conflict
+        else:  # a flow needs its period: without one, the comparison cannot be made
+            undated = next((m.path for m in (ref, c) if not (dated or {}).get(m.path, True)), None)
+            reason = (i18n.message("reason_no_date", path=undated) if undated else
+                      i18n.message("reason_period_unknown", figure=(c if ref_period else ref).display()))
+            chk.status = "unverifiable"
+            chk.details.pop("difference", None)
+            chk.message = i18n.message("unverifiable", figures=i18n.listing([ref.display(), c.display()]),
+                                       reason=reason)
+            chk.miss = None
+            chk.note = f"subject key {shown}; {scope}"
+            return chk
+        diff = i18n.difference(ref.value, _in_unit(c, ref), ref.unit, max(_places(ref), _places(c)))
+        chk.details["difference"] = diff.as_json()
+        chk.message = i18n.message("conflict_mismatch", first=ref.display(), first_path=ref.path,
+                                   second=c.display(), second_path=c.path, difference=diff, scope=said)
     else:
-        chk.message = f"the same fact agrees across articles: {chk.stated} = {chk.recomputed} ({scope})"
+        chk.message = i18n.message("conflict_ok", first=ref.display(), first_path=ref.path,
+                                   second=c.display(), second_path=c.path, scope=said)
     chk.note = f"subject key {shown}; {scope}"
     return chk
+
+
+@lru_cache(maxsize=4096)
+def _scope_text(same: bool, ref_period: str | None, period: str | None, is_set: bool, lang: str) -> str:
+    """The time scope of a comparison as a reader says it (the scope argument of conflict_*); the same
+    few recur across a corpus: each is worded once."""
+    if same:
+        said = i18n.message("scope_same_period", lang, period=i18n.period_text(period, lang))
+    elif ref_period and period:
+        said = i18n.message("scope_periods_differ", lang, first=i18n.period_text(ref_period, lang),
+                            second=i18n.period_text(period, lang))
+    else:
+        said = i18n.message("scope_period_unknown", lang)
+    return i18n.message("scope_same_set", lang, period=said) if is_set else said
+
+
+def _in_unit(c: Claim, ref: Claim) -> Decimal:
+    """c's value in the unit ref is stated in."""
+    if ref.unit in ("%", "‰"):
+        return c.base_value() * (100 if ref.unit == "%" else 1000)
+    return c.base_value() / ref.info.factor
+
+
+def _places(c: Claim) -> int:
+    return max(0, -c.exp)

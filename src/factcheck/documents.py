@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_INCLUDE = ("*.txt", "*.md")
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown")  # matched in any letter case (ARTICLE.TXT, notes.Md)
 MAX_BYTES = 64 * 1024 * 1024
 # A news article's longest line is a paragraph (a few thousand characters); a line of over a million
 # characters is a dump, a minified file or a blob, not copy to check: it is an input error, not minutes
@@ -51,6 +51,13 @@ def _shown(path: str) -> str:
 
 def _matches(name: str, patterns) -> bool:
     return any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def _included(name: str, patterns) -> bool:
+    """Whether a file found in a folder is read: its name matches an include glob, in any letter case
+    (*.md takes README.MD and notes.Md)."""
+    low = name.lower()
+    return any(fnmatch.fnmatchcase(low, p.lower()) for p in patterns)
 
 
 def iter_inputs(args, include=DEFAULT_INCLUDE, exclude=()):
@@ -110,7 +117,7 @@ def _walk_dir(root: Path, include, exclude):
                 if entry.name.startswith("."):
                     continue
                 pending.append(path)
-            elif _matches(entry.name, include):
+            elif _included(entry.name, include):
                 # a regular file is known from the listing; anything else is looked at (_special_file)
                 if not _is_file(entry) and _special_file(entry.path):
                     errors.append(InputError(_shown(str(path)), "not a regular file (a FIFO, socket or device), skipped"))

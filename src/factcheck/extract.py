@@ -221,6 +221,14 @@ class _Lexicon:
         self.target_after: tuple[str, ...] = tuple(lx["target_after"])
         self.back_refs: tuple[str, ...] = tuple(lx["back_references"])
         self.before_re: re.Pattern[str] = re.compile("(?:" + "|".join(re.escape(w) for w, _ in before) + ")$")
+        # a subject made only of a verb (同比增长, 提高到, 完成): not a noun phrase
+        alt = lambda ws: "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))  # noqa: E731
+        self.verb_subject: re.Pattern[str] = re.compile(
+            f"(?:{alt(lx['verb_subject_prefixes'])})?(?:{alt(lx['verb_subjects'])})(?:{alt(lx['verb_subject_suffixes'])})?"
+            f"|(?:{alt(lx['verb_subject_prefixes'])})")
+        self.deeds: frozenset[str] = frozenset(lx["deed_subjects"])
+        # numerals inside a word or a slogan (三次产业, 两个维护)
+        self.not_figures: re.Pattern[str] = re.compile(alt(lx["not_figures"]))
         self.after_re: re.Pattern[str] = re.compile("|".join(re.escape(w) for w, _ in after))
 
 
@@ -370,6 +378,8 @@ def _read_claim(doc: Document, norm: Normalized, text: str, m: re.Match[str], li
     if chinese:
         if raw == "一" or raw in ("两",) and text[e:e + 1] not in _units()[2]:
             return None
+        if _lex().not_figures.match(text, s):
+            return None  # 三次产业, 两个维护: a word, not a figure
         if set(raw) <= MAGNITUDE_ONLY and text[max(0, s - 1):s] not in ("近", "约", "上", "数", "逾", "超") \
                 and text[e:e + 1] not in ("余", "多"):
             return None
@@ -424,6 +434,9 @@ def _read_claim(doc: Document, norm: Normalized, text: str, m: re.Match[str], li
         else:
             unit, info = mu
             p += len(unit)
+    if chinese and unit in _units()[0]:
+        # 六百亿元 is 600 亿元, as written: the amount keeps its magnitude in its unit
+        value, exp, unit, info = _in_written_unit(raw, value, exp, unit, info)
     # a 4-digit year, a date, a version: not a claim
     if unit == "年" and (value >= 1000 or chinese and value > 100 or text.startswith(("年底", "年初", "年度", "年末", "年内", "年以来", "年级"), p - 1)):
         return None
@@ -464,6 +477,22 @@ def _read_claim(doc: Document, norm: Normalized, text: str, m: re.Match[str], li
     if threshold:
         c.threshold = "__self__"
     return c
+
+
+_MAGNITUDES: Final = (("万亿", 12), ("亿", 8), ("万", 4))
+
+
+def _in_written_unit(raw: str, value: Decimal, exp: int, unit: str, info: UnitInfo) -> tuple[Decimal, int, str, UnitInfo]:
+    """A Chinese numeral with a magnitude (六百亿, 一亿二千万, 十万) before a unit that has a form with that
+    magnitude (亿元, 万人): the value in that unit, as a reader reads it (600 亿元, 1.2 亿元, 10 万人)."""
+    for mag, power in _MAGNITUDES:
+        if mag in raw:
+            got = _units()[0].get(mag + unit)
+            if got is None or value == 0:
+                return value, exp, unit, info
+            shown = value.scaleb(-power)
+            return shown.quantize(Decimal(1).scaleb(min(0, exp - power))), exp - power, mag + unit, got
+    return value, exp, unit, info
 
 
 SINGLE_QUALIFIER_WORDS: Final = {"约": "签预合节制公条大隐", "近": "附最接将邻", "上": "", "超": "高", "逾": ""}
@@ -584,6 +613,20 @@ def _annotate(c: Claim, text: str, layout: _Layout, claims: list[Claim]) -> None
     e = min(ahead.start() if ahead else n, c.nend + CLAUSE_REACH)
     c.clause = text[c.clause_start:e]
     c.subject = subject_of(c.pre, c.post, lx.strip_left, lx.strip_right, lx.verbs)
+    if c.subject in lx.deeds:
+        c.subject += "的"  # 已完成8件: 完成的, what was completed (the same subject key: 的 is stripped)
+    elif c.subject and lx.verb_subject.fullmatch(c.subject):
+        # a verb is not a subject: the words before the figure without the verb after it (比重由上年的48.2%
+        # 提高到), else the noun of the figure before it in its sentence (地区生产总值1000亿元，增长8.5%),
+        # else none stated
+        own = subject_of(c.pre, "", lx.strip_left, lx.strip_right, lx.verbs) if c.post else ""
+        prev = claims[-1] if same_sent else None
+        if own and not lx.verb_subject.fullmatch(own):
+            c.subject = own
+        elif prev is not None and not lx.verb_subject.fullmatch(prev.subject):
+            c.subject = prev.subject
+        else:
+            c.subject = ""
     # modality: a target word earlier in the sentence, not cancelled by an actual word after it
     t = bis(layout.target_starts, s - 1) - 1
     while t >= 0 and layout.targets[t][1] > s:

@@ -50,9 +50,10 @@ class FileResult:
 
 
 def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True,
-            encode: bool = False) -> FileResult:
+            encode: bool = False, reference: int | None = None) -> FileResult:
     """Read and check one file. encode: also encode its items of the JSON report (report.build.encode_file),
-    where the work is spread over the workers."""
+    where the work is spread over the workers. reference: the year of the run's reference date (--date),
+    for an article that gives none of its own. Messages are in the language of the run (i18n.use)."""
     try:
         doc = read_document(path)
     except InputError as e:
@@ -65,23 +66,24 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
     # the claims, checks and facts made here all live to the file's end: a cycle collection on the way
     # would walk them all again for nothing (on a long article, passes that grow with it)
     with collector_paused():
-        return _check(doc, res, rules, approx, keep_lines, encode)
+        return _check(doc, res, rules, approx, keep_lines, encode, reference)
 
 
 def check_document(doc, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True,
-                   encode: bool = False) -> FileResult:
+                   encode: bool = False, reference: int | None = None) -> FileResult:
     """Check one document that is already read: an article sent to the server (factcheck serve), whose
     path is only its name in the report. Its inline ignore comments are found in its text (ignores is
     never None), so nothing later reads a file of that name."""
     res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text))
     with collector_paused():
-        res = _check(doc, res, rules, approx, keep_lines, encode)
+        res = _check(doc, res, rules, approx, keep_lines, encode, reference)
     if res.ignores is None:
         res.ignores = []
     return res
 
 
-def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encode: bool) -> FileResult:
+def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encode: bool,
+           reference: int | None = None) -> FileResult:
     try:
         norm = normalize(doc.text, doc.body_start)
         if doc.path.lower().endswith(MARKDOWN) and "<!--" in doc.text:
@@ -92,7 +94,7 @@ def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encod
             res.error = (f"more than {MAX_FIGURES} figures: a table or a data dump rather than an article, "
                          "skipped")
             return res
-        res.article_time = article_time(doc, norm.text)
+        res.article_time = article_time(doc, norm.text, reference)
         art = Article(doc.path, norm.text, layout, claims, doc.meta, year=res.article_time)
         res.claims = claims
         # figures longer than the usual 28 digits are computed exactly; rule patterns share a time budget
@@ -169,12 +171,15 @@ def _one_line(msg: str, limit: int = 300) -> str:
 _WORKER: dict = {}
 
 
-def _init_worker(rule_dirs, select, ignore, approx, encode=False):
+def _init_worker(rule_dirs, select, ignore, approx, encode=False, lang=None, reference=None):
+    from factcheck import i18n
     from factcheck.rules.loader import rules_for_run
 
+    i18n.use(lang)  # the checks' messages are made here, in the run's language
     _WORKER["rules"] = rules_for_run(rule_dirs, select, ignore)
     _WORKER["approx"] = approx
     _WORKER["encode"] = encode
+    _WORKER["reference"] = reference
 
 
 def _start_worker(parent: int, *initargs) -> None:
@@ -256,7 +261,8 @@ def worker_count(jobs: int, files: int) -> int:
 
 
 def _work(path):
-    return process(path, _WORKER["rules"], _WORKER["approx"], encode=_WORKER["encode"])
+    return process(path, _WORKER["rules"], _WORKER["approx"], encode=_WORKER["encode"],
+                   reference=_WORKER.get("reference"))
 
 
 WORKER_DIED = "internal error: the worker process checking this file died (it crashed or was killed)"
@@ -312,10 +318,16 @@ class RunResult:
 
 
 def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=(), jobs: int = 1,
-        approx: Decimal = DEFAULT_APPROX, progress=None, settle: bool = False, encode: bool = False) -> RunResult:
+        approx: Decimal = DEFAULT_APPROX, progress=None, settle: bool = False, encode: bool = False,
+        lang: str | None = None, reference: int | None = None) -> RunResult:
     """Check the files under paths. settle: keep the results out of the cycle collector's reach as they
     come (gc.freeze, which acts on the whole process: for a process that ends with the run). encode:
-    encode each file's items of the JSON report with it (in the workers)."""
+    encode each file's items of the JSON report with it (in the workers). lang: the language of the
+    messages (None: as set, i18n.use), here and in the workers. reference: the year of the reference
+    date (--date) for the articles that give none."""
+    from factcheck import i18n
+
+    lang = i18n.use(lang)
     t0 = time.perf_counter()
     listed = list(iter_inputs(paths, include, exclude))
     errors = [x for x in listed if isinstance(x, InputError)]
@@ -323,10 +335,11 @@ def run(paths, rules, rule_dirs=(), select=(), ignore=(), include=(), exclude=()
     results: list[FileResult] = []
     jobs = worker_count(jobs, len(files))
     if jobs > 1 and len(files) > 8 and "-" not in files:
-        results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx, encode), progress, settle)
+        results = _run_parallel(files, jobs, (rule_dirs, select, ignore, approx, encode, lang, reference), progress,
+                                settle)
     else:
         for f in files:
-            r = process(f, rules, approx, encode=encode)
+            r = process(f, rules, approx, encode=encode, reference=reference)
             results.append(r)
             if settle:
                 _settle()

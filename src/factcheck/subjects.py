@@ -112,6 +112,10 @@ def fact_key(c: Claim, claims: list[Claim], min_len: int = 2, anchor_subject: bo
     """(subject, anchor, unit dimension, classifier, modality) or None when the subject is too vague."""
     if c.in_paren or c.threshold == "__self__" or c.subject.startswith("等"):
         return None
+    if c.index > 0 and c.index < len(claims) and claims[c.index - 1] is not c:
+        prev = claims[c.index - 1]
+        if prev.sent == c.sent and prev.subject == c.subject and c.subject:
+            return None  # the subject of the figure before it (增长8.5% of 地区生产总值): no fact of its own
     subj, anchor = _subject_and_anchor(c, claims)
     if anchor is not None:
         a_subj = normalize_subject(anchor.subject, anchor.threshold) if anchor_subject else ""

@@ -11,7 +11,9 @@
   it survives edits elsewhere in the article (lines and offsets are not part of it). A fingerprint
   that occurs n times in the baseline accepts n findings.
 
-Only discrepancies are ever suppressed; passing and unverifiable checks are kept.
+Only discrepancies are ever suppressed; passing and unverifiable checks are kept. A suppressed finding
+is not dropped from the report: split_inline and split_baseline set it apart with its reason, and the
+reports list it (JSON `suppressed`, SARIF `suppressions`, a folded section of the HTML page).
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ def ignored_ranges(path: str) -> list[tuple[int, int, set[str]]]:
         doc = read_document(path)
     except InputError:
         return []
-    return [(a, b, set(ids)) for a, b, ids, _ in inline_ignores(doc.text, doc.body_start)]
+    return [(a, b, set(ids)) for a, b, ids, _ in inline_ignores(doc.text, doc.body_start)]  # (without lines)
 
 
 _ignored_ranges = ignored_ranges  # the earlier name
@@ -158,7 +160,8 @@ def _relative(path: str, base_dir: str | None) -> str | None:
         return None
 
 
-def _file_ignored(chk, per_file_ignores: dict, base_dir: str | None) -> bool:
+def _file_ignored(chk, per_file_ignores: dict, base_dir: str | None) -> str | None:
+    """The per-file-ignores glob that suppresses a check, or None."""
     for _, c in chk.claims:
         names = {c.path.replace(os.sep, "/")}
         rel = _relative(c.path, base_dir)
@@ -166,33 +169,66 @@ def _file_ignored(chk, per_file_ignores: dict, base_dir: str | None) -> bool:
             names.add(rel)
         for pattern, ids in per_file_ignores.items():
             if any(fnmatch.fnmatchcase(n, pattern) for n in names) and _rule_in(chk, ids or ["ALL"]):
-                return True
-    return False
+                return pattern
+    return None
 
 
-def apply_inline(checks, files, per_file_ignores: dict | None = None, base_dir: str | None = None) -> tuple[list, int]:
-    """Drop the discrepancies suppressed by inline comments or per-file ignores: (kept, number dropped)."""
+def split_inline(checks, files, per_file_ignores: dict | None = None, base_dir: str | None = None,
+                 config_file: str | None = None) -> tuple[list, list]:
+    """The discrepancies suppressed by inline comments or per-file ignores, set apart: (kept, suppressed),
+    each suppressed one as (check, {"kind": "inline" | "per-file-ignores", "reason": …}), the reason in
+    the run's language."""
+    from factcheck import i18n
+
     per_file_ignores = per_file_ignores or {}
     paths = {c.path for chk in checks if chk.status == "discrepancy" for _, c in chk.claims}
     found = {r.path: r.ignores for r in files if getattr(r, "ignores", None) is not None}
-    ranges = {p: ([(a, b, set(ids)) for a, b, ids, _ in found[p]] if p in found else ignored_ranges(p))
+    ranges = {p: (found[p] if p in found else _ranges_with_lines(p))
               for p in sorted(paths) if p.lower().endswith(MARKDOWN)}
-    kept, dropped = [], 0
+    kept, dropped = [], []
     for chk in checks:
-        if chk.status == "discrepancy" and (_file_ignored(chk, per_file_ignores, base_dir)
-                                            or _inline_ignored(chk, ranges)):
-            dropped += 1
-            continue
+        if chk.status == "discrepancy":
+            pattern = _file_ignored(chk, per_file_ignores, base_dir)
+            if pattern is not None:
+                where = config_file or i18n.gettext("the configuration")
+                dropped.append((chk, {"kind": "per-file-ignores", "reason": i18n.gettext(
+                    "per-file-ignores \"{pattern}\" in {file}").format(pattern=pattern, file=where)}))
+                continue
+            comment = _inline_ignored(chk, ranges)
+            if comment is not None:
+                path, line, ids = comment
+                said = f"<!-- factcheck: ignore {' '.join(ids)} -->" if ids else "<!-- factcheck: ignore -->"
+                dropped.append((chk, {"kind": "inline", "reason": i18n.gettext(
+                    "{comment} at {path}:{line}").format(comment=said, path=path, line=line)}))
+                continue
         kept.append(chk)
     return kept, dropped
 
 
-def _inline_ignored(chk, ranges) -> bool:
+def apply_inline(checks, files, per_file_ignores: dict | None = None, base_dir: str | None = None) -> tuple[list, int]:
+    """Drop the discrepancies suppressed by inline comments or per-file ignores: (kept, number dropped)."""
+    kept, dropped = split_inline(checks, files, per_file_ignores, base_dir)
+    return kept, len(dropped)
+
+
+def _ranges_with_lines(path: str) -> list[tuple[int, int, tuple[str, ...], int]]:
+    """The inline ignore comments of a Markdown file read again from disk (inline_ignores)."""
+    from factcheck.documents import InputError, read_document
+
+    try:
+        doc = read_document(path)
+    except InputError:
+        return []
+    return inline_ignores(doc.text, doc.body_start)
+
+
+def _inline_ignored(chk, ranges) -> tuple[str, int, tuple[str, ...]] | None:
+    """(file, line, selectors) of the inline comment that suppresses a check, or None."""
     for _, c in chk.claims:
-        for a, b, ids in ranges.get(c.path, ()):
-            if a <= c.start < b and _rule_in(chk, ids):
-                return True
-    return False
+        for a, b, ids, line in ranges.get(c.path, ()):
+            if a <= c.start < b and _rule_in(chk, set(ids)):
+                return c.path, line, tuple(ids)
+    return None
 
 
 def baseline_fingerprint(chk, base_dir: str) -> str:
@@ -262,20 +298,32 @@ def read_baseline(path: str) -> Counter:
     return out
 
 
-def apply_baseline(checks, path: str, known: Counter | None = None) -> tuple[list, int]:
-    """Drop the discrepancies recorded in the baseline file: (kept, number dropped). known: the file's
-    findings as read_baseline gave them (else it is read here).
+def split_baseline(checks, path: str, known: Counter | None = None) -> tuple[list, list]:
+    """The discrepancies recorded in the baseline file, set apart: (kept, suppressed), each suppressed one
+    as (check, {"kind": "baseline", "reason": …}). known: the file's findings as read_baseline gave them
+    (else it is read here). Raises ValueError for a file that cannot be read or is not a baseline."""
+    from factcheck import i18n
+    from factcheck.display import shown
 
-    Raises ValueError for a file that cannot be read or is not a baseline."""
     known = Counter(known) if known is not None else read_baseline(path)
     base = _base_dir(path)
-    kept, dropped = [], 0
+    kept, dropped = [], []
+    reason = i18n.gettext("accepted in the baseline {file}").format(file=shown(path))
     for chk in checks:
         if chk.status == "discrepancy":
             fp = baseline_fingerprint(chk, base)
             if known[fp] > 0:
                 known[fp] -= 1
-                dropped += 1
+                dropped.append((chk, {"kind": "baseline", "reason": reason}))
                 continue
         kept.append(chk)
     return kept, dropped
+
+
+def apply_baseline(checks, path: str, known: Counter | None = None) -> tuple[list, int]:
+    """Drop the discrepancies recorded in the baseline file: (kept, number dropped). known: the file's
+    findings as read_baseline gave them (else it is read here).
+
+    Raises ValueError for a file that cannot be read or is not a baseline."""
+    kept, dropped = split_baseline(checks, path, known)
+    return kept, len(dropped)

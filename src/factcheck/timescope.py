@@ -25,9 +25,10 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def article_time(doc, text: str) -> int | None:
-    """The article's own year: front matter date, else the latest year it states (a year spoken of
-    as past, 2023年 next to 龙年, still yields the year after it), else None."""
+def article_time(doc, text: str, reference: int | None = None) -> int | None:
+    """The article's own year: a year in its title, else its front matter date, else the run's reference
+    date (reference: the year of --date or `date` in the configuration), else the latest year it
+    states (a year spoken of as past, 2023年 next to 龙年, still yields the year after it), else None."""
     # a report titled with its year (云溪区2023年国民经济和社会发展统计公报) speaks of that year
     title = (doc.meta or {}).get("title", "") or _first_line(text)[:80]
     m = YEAR.search(title)
@@ -37,6 +38,8 @@ def article_time(doc, text: str) -> int | None:
     m = DATE_YEAR.match(date)
     if m:
         return int(m.group(1))
+    if reference is not None:
+        return reference
     years = [int(y) for y in YEAR.findall(text)]
     if "年度" in text or "小目标" in text:  # what GOAL_YEAR needs: a quick test before the scan
         years += [int(y) for y in GOAL_YEAR.findall(text)]
@@ -87,5 +90,11 @@ def _period(t: str | None, art_year: int | None, default_to_year: bool) -> str |
         if mm:
             part = f"M{mm.group(1)}-{mm.group(2)}"
         elif "截至" in rest:
-            part = "todate"
+            mm = re.search(r"截至(\d{1,2})月(?:(底|末)|(\d{1,2})日)?", rest)
+            if mm and mm.group(3):  # 截至7月23日: the year up to that day
+                part = f"D{mm.group(1)}-{mm.group(3)}"
+            elif mm:  # 截至6月底: the months from January
+                part = f"M1-{mm.group(1)}"
+            else:
+                part = "todate"
     return f"{y}-{part}" if part else str(y)

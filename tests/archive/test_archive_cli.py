@@ -21,10 +21,12 @@ def test_new_article_conflicts_with_the_archive(work, archive_url):
     assert re.search(r"5 articles indexed \(208 claims, \d+ facts\), 0 unchanged; the archive holds 5 articles", r.stdout)
     r = cli("check", SEED_001, "--archive", archive_url, "--no-progress", cwd=work)
     assert r.returncode == 1, r.stderr
-    assert f"{SEED_001}:33:165: error FC801 [cross-article-conflict]" in r.stdout
-    assert "1352亿元 ≠ 1208亿元 (the same identified set; same period (2024))" in r.stdout
+    assert f"{SEED_001}:33:165: 错误 FC801 " in r.stdout
+    assert (f"{SEED_001}为1352亿元，{SEED_003}为1208亿元，相差144亿元（同一组对象；同一时期：2024年）"
+            in r.stdout)  # the cross-article message, in the run's language (Chinese by default)
+    assert "（存档稿件：《如何在“招”商与“抢”商并》，日期不详）" in r.stdout  # the archived article named
     assert f"--> {SEED_003}:101:1" in r.stdout  # the archived article's place
-    assert "1 file," in r.stdout  # seed 003 was not read as an input
+    assert "1 个文件，" in r.stdout  # seed 003 was not read as an input
     assert "Traceback" not in r.stderr
 
 
@@ -80,7 +82,7 @@ def test_the_archived_file_is_not_read_again(work, archive_url):
     (work / SEED_003).unlink()  # gone (or changed): the archive still holds what was published
     r = cli("check", SEED_001, "--archive", archive_url, "--no-progress", cwd=work)
     assert r.returncode == 1, r.stderr
-    assert "1352亿元 ≠ 1208亿元" in r.stdout
+    assert "为1208亿元，相差144亿元" in r.stdout
     assert " 101 | 1208亿元的产业项目97个。" in r.stdout  # the archived line, from the archive
 
 
@@ -88,9 +90,12 @@ def test_a_long_archived_line_is_framed_around_its_figure(work, archive_url):
     cli("index", SEED_001, "--archive", archive_url, cwd=work)  # its line 33 is a whole paragraph
     r = cli("check", SEED_003, "--archive", archive_url, "--no-color", cwd=work)
     assert r.returncode == 1
-    assert "1208亿元 ≠ 1352亿元" in r.stdout
+    # worded as one run over both words it (the smaller path first), reported at the checked article
+    assert f"{SEED_003}:101:1: 错误 FC801 " in r.stdout
+    assert f"{SEED_001}为1352亿元，{SEED_003}为1208亿元，相差144亿元" in r.stdout
     frame = r.stdout[r.stdout.index(f"--> {SEED_001}:33:165"):]
-    assert "  33 | …和特色商业发展轴，有效运作产业项目97个、总投资1352亿元，加快构建“北研发—南转化”的重点项目产业带。" in frame
+    # the window one run over both shows (the terminal report cuts a long line to its width)
+    assert "  33 | …色商业发展轴，有效运作产业项目97个、总投资1352亿元，加快构建“北研发—南转化”的重点项目产业带…" in frame
     assert "^^^^^^^^" in frame.split("\n")[2]
 
 
@@ -104,7 +109,7 @@ def test_incremental_index(work, archive_url):
     assert re.search(r"1 article indexed \(31 claims, \d+ facts\), 4 unchanged; the archive holds 5 articles", r.stdout)
     r = cli("check", SEED_001, "--archive", archive_url, cwd=work)
     assert r.returncode == 0, r.stdout  # 003 was replaced: it now agrees
-    assert "1352亿元 ≠" not in r.stdout
+    assert "相差144亿元" not in r.stdout
 
 
 def test_prune_removes_articles_whose_files_are_gone(work, archive_url):
@@ -172,7 +177,7 @@ def test_archive_from_configuration(work):
     assert (work / "store" / "claims.sqlite").exists()
     sub = work / "seeds"
     r = cli("check", "001_5eba1bd811c369dd.txt", cwd=sub)  # the configuration is found upward; its path is its own
-    assert r.returncode == 1 and "1352亿元 ≠ 1208亿元" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 1 and "为1208亿元，相差144亿元" in r.stdout, r.stdout + r.stderr
     r = cli("check", "001_5eba1bd811c369dd.txt", "--no-archive", cwd=sub)
     assert r.returncode == 0, r.stdout
 
@@ -205,12 +210,12 @@ def test_suppressions_apply_to_archive_conflicts(work, tmp_path):
     cli("index", "seeds/", "--archive", url, cwd=work)
     (work / "factcheck.toml").write_text('[per-file-ignores]\n"seeds/001_*" = ["FC801"]\n', encoding="utf-8")
     r = cli("check", SEED_001, "--archive", url, cwd=work)
-    assert r.returncode == 0 and "1 suppressed" in r.stdout, r.stdout
+    assert r.returncode == 0 and "1 处已忽略" in r.stdout, r.stdout
     (work / "factcheck.toml").unlink()
     base = tmp_path / "baseline.json"
     assert cli("check", SEED_001, "--archive", url, "--write-baseline", base, cwd=work).returncode == 1
     r = cli("check", SEED_001, "--archive", url, "--baseline", base, cwd=work)
-    assert r.returncode == 0 and "1 suppressed" in r.stdout
+    assert r.returncode == 0 and "1 处已忽略" in r.stdout
 
 
 def test_inline_ignore_in_an_archived_article(work, tmp_path):
@@ -220,7 +225,7 @@ def test_inline_ignore_in_an_archived_article(work, tmp_path):
     url = str(tmp_path / "a.sqlite")
     cli("index", "old.md", "--archive", url, cwd=work)
     r = cli("check", SEED_001, "--archive", url, cwd=work)
-    assert r.returncode == 0 and "1 suppressed" in r.stdout, r.stdout
+    assert r.returncode == 0 and "1 处已忽略" in r.stdout, r.stdout
 
 
 def test_stale_archive_rows_are_reindexed_and_warned_about(work, tmp_path):

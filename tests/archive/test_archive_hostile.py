@@ -28,7 +28,7 @@ def test_an_output_never_replaces_the_archive(work, tmp_path):
         assert "Traceback" not in r.stderr
     assert (tmp_path / "a.sqlite").read_bytes() == before
     r = cli("check", SEED_001, "--archive", url, "--no-progress", cwd=work)
-    assert r.returncode == 1 and "1352亿元 ≠ 1208亿元" in r.stdout
+    assert r.returncode == 1 and "为1208亿元，相差144亿元" in r.stdout
 
 
 def test_an_archived_title_is_shown_escaped(work, tmp_path):
@@ -81,11 +81,11 @@ def test_figures_beyond_28_digits_are_compared_exactly(work, archive_url):
     (work / "old.txt").write_text(old, encoding="utf-8")
     (work / "new.txt").write_text(new, encoding="utf-8")
     in_one_run = cli("check", "new.txt", "old.txt", "--no-progress", "--no-color", cwd=work)
-    assert f"{other}亿元 ≠ {big}亿元" in in_one_run.stdout, in_one_run.stdout
+    assert f"new.txt为{other}亿元，old.txt为{big}亿元，相差88亿元" in in_one_run.stdout, in_one_run.stdout
     assert cli("index", "old.txt", "--archive", archive_url, "--no-progress", cwd=work).returncode == 0
     r = cli("check", "new.txt", "--archive", archive_url, "--no-progress", "--no-color", cwd=work)
     assert r.returncode == 1, r.stdout + r.stderr
-    assert f"{other}亿元 ≠ {big}亿元" in r.stdout and "--> old.txt:101:1" in r.stdout
+    assert f"new.txt为{other}亿元，old.txt为{big}亿元，相差88亿元" in r.stdout and "--> old.txt:101:1" in r.stdout
     assert "Traceback" not in r.stderr and "InvalidOperation" not in r.stderr
 
 

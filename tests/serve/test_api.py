@@ -73,7 +73,11 @@ def test_the_seed_finding(client):
     d = r.json()
     assert d["pass"] is False
     msgs = [c["message"] for c in d["checks"] if c["status"] == "discrepancy"]
-    assert any("22 + 29 + 19 = 70个 ≠ 69个" in m for m in msgs), msgs
+    assert any("22 + 29 + 19 = 70个" in m and "69个" in m for m in msgs), msgs
+    assert d["configuration"]["lang"] == "zh" and "分项之和与合计不符" in msgs[0]  # Chinese, the default
+    d = client.post("/v1/check", json={"text": SEED_000.read_text(encoding="utf-8"), "lang": "en"}).json()
+    msgs = [c["message"] for c in d["checks"] if c["status"] == "discrepancy"]
+    assert "The parts do not add up to the total: 22 + 29 + 19 = 70个, the text gives 69个" in msgs[0]
     assert d["files"][0]["path"] == "article.md"
 
 

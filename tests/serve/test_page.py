@@ -15,7 +15,7 @@ import pytest
 from serving import ROOT, SEED_000, Server, chromium, playwright_sync
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-FINDING = "22 + 29 + 19 = 70个 ≠ 69个"
+FINDING = "22 + 29 + 19 = 70个，文中合计为69个"  # the message, in Chinese as the page asks by default
 HOSTILE = ("<script>document.title = 'pwned'; window.pwned = 1;</script>\n\n"
            '<img src="x" onerror="window.pwned = 2">\n\n'
            "全区共有重大产业项目69个。其中，沿嵩山路项目22个，沿大学路项目29个，沿京广路项目19个。\n\n"
@@ -209,8 +209,10 @@ def test_english(page):
     paste(page, SEED_000.read_text(encoding="utf-8"))
     wait_checked(page)
     assert "Does not pass" in page.inner_text("#verdict")
-    page.click("#lang")
+    assert "The parts do not add up to the total: 22 + 29 + 19 = 70个" in page.inner_text("#findings")
+    page.click("#lang")  # back to Chinese: the labels at once, the findings' messages from a new check
     assert page.inner_text("#check") == "检查" and "未通过" in page.inner_text("#verdict")
+    wait_until(page, "() => document.querySelector('#findings').innerText.includes('分项之和与合计不符')")
 
 
 def test_token_prompt(browser, tmp_path):

@@ -35,7 +35,9 @@ from factcheck.archive.version import HEAD, REVISIONS
 @dataclass
 class Findings:
     checks: list = field(default_factory=list)
-    suppressed: int = 0
+    # the discrepancies an ignore comment or per-file-ignores accept: (check, {"kind", "reason"}), as
+    # suppress.split_inline gives them
+    suppressed: list = field(default_factory=list)
     lines: dict = field(default_factory=dict)  # archived path → {line number: text} for code frames
     warnings: list[str] = field(default_factory=list)
     archive: str = ""  # the archive as shown (password masked)
@@ -138,7 +140,7 @@ def _open(url: ArchiveURL) -> _Conn:
 
 def check_against_archive(value: str, results, rules, approx: Decimal, base_dir: str | None = None,
                           per_file_ignores: dict | None = None, config_dir: str | None = None,
-                          sent: dict | None = None) -> Findings:
+                          config_file: str | None = None, sent: dict | None = None) -> Findings:
     """The conflicts of the checked files (results: pipeline.run's FileResults) with the archive.
     sent: articles that are not files (sent to factcheck serve; their ignore comments are in their
     results): path → records.content_hash of the text's UTF-8 bytes. Their paths are names, never opened."""
@@ -149,17 +151,17 @@ def check_against_archive(value: str, results, rules, approx: Decimal, base_dir:
         return out  # the cross-article rule is not selected: nothing to compare
     conn = _open(url)
     try:
-        _compare(conn, url, results, rule, approx, out, per_file_ignores or {}, config_dir, sent or {})
+        _compare(conn, url, results, rule, approx, out, per_file_ignores or {}, config_dir, config_file, sent or {})
     finally:
         conn.close()
     return out
 
 
 def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: Findings, per_file_ignores: dict,
-             config_dir: str | None, sent: dict) -> None:
+             config_dir: str | None, config_file: str | None = None, sent: dict | None = None) -> None:
     from factcheck.conflicts import _decimal, compare_members, facts_of
     from factcheck.numbers import USUAL_PRECISION, decimal_context
-    from factcheck.suppress import MARKDOWN, ignored_ranges
+    from factcheck.suppress import MARKDOWN, _ranges_with_lines as ignored_ranges
 
     fp = extractor_fingerprint(rule)
     stale = conn.rows("stale", {"fp": fp})[0][0]
@@ -172,7 +174,7 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
                             "differently: run `factcheck index` on them again")
     files = [r for r in results if not r.error and r.claims]
     checked = {_read_from(r) for r in results}
-    mine = _versions_of(conn, checked, sent)
+    mine = _versions_of(conn, checked, sent or {})
     n = 1 + len(mine)
     ratio = _decimal(rule.p.max_ratio)
     col = {name: i for i, name in enumerate(conn.columns)}
@@ -193,18 +195,27 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
                 continue
             seen.add(path)
             old = _claim(row, col)
+            mine_m = (new, period, is_set, shown)
+            theirs = (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]])
+            # the two in the order one run over both articles takes them (the smaller path first: its
+            # period and unit are the comparison's), so that the finding is the one that run makes
+            archived_first = (old.path, old.start) < (new.path, new.start)
+            pair = (theirs, mine_m) if archived_first else (mine_m, theirs)
             # as precise as the figures of both articles need (a figure of more than 28 digits, exactly)
             with decimal_context(max(res.precision, USUAL_PRECISION, _precision(old))):
-                chk = compare_members(rule, (new, period, is_set, shown),
-                                      (old, row[col["period"]] or None, bool(row[col["is_set"]]), row[col["shown"]]),
-                                      approx, ratio)
+                chk = compare_members(rule, pair[0], pair[1], approx, ratio,
+                                      dated={new.path: res.article_time is not None,
+                                             old.path: row[col["year"]] is not None})
             if chk is None:
                 continue
+            if archived_first:  # the finding is the checked article's: its figure first, where it is reported
+                chk.claims = chk.claims[1:] + chk.claims[:1]
             chk.details["archived"] = {"path": old.path, "title": row[col["title"]], "date": row[col["date"]],
                                        "source": row[col["source"]], "line": old.line, "column": old.column}
-            if chk.status == "discrepancy" and _suppressed(chk, row[col["ignore"]], new, ranges[res.path],
-                                                           per_file_ignores, config_dir):
-                out.suppressed += 1
+            why = (_suppressed(chk, row[col["ignore"]], new, ranges[res.path], per_file_ignores, config_dir,
+                               config_file) if chk.status == "discrepancy" else None)
+            if why is not None:
+                out.suppressed.append((chk, why))
                 continue
             out.checks.append(chk)
             _frame(out.lines, old, row, col)
@@ -240,11 +251,12 @@ def _read_from(res) -> str:
 
 
 def _ignored(res, markdown: tuple[str, ...], ignored_ranges) -> list:
-    """The inline ignore comments of a checked Markdown file: as found with the article, else read again."""
+    """The inline ignore comments of a checked Markdown file, (start, end, selectors, line of the comment):
+    as found with the article, else read again."""
     if not res.path.lower().endswith(markdown):
         return []
     if res.ignores is not None:
-        return [(a, b, set(ids)) for a, b, ids, _ in res.ignores]
+        return list(res.ignores)
     return ignored_ranges(_read_from(res))
 
 
@@ -278,16 +290,30 @@ def _first(rows: list[tuple], col: dict, mine: set[str]) -> tuple | None:
     return next((r for r in rows if r[col["path"]] not in mine), None)
 
 
-def _suppressed(chk, ignore: str | None, new, ranges, per_file_ignores: dict, config_dir: str | None) -> bool:
-    """A discrepancy that an inline ignore comment (in the archived article or the checked one) or the
-    configuration's per-file ignores accept, as they would inside one run."""
+def _suppressed(chk, ignore: str | None, new, ranges, per_file_ignores: dict, config_dir: str | None,
+                config_file: str | None) -> dict | None:
+    """Why a discrepancy is not reported, as suppress.split_inline says it ({"kind", "reason"} in the run's
+    language), or None: an inline ignore comment in the archived article or in the checked one, or the
+    configuration's per-file ignores, as they would inside one run."""
+    from factcheck import i18n
     from factcheck.suppress import _file_ignored as file_ignored, _rule_in as rule_in
 
-    if ignore and rule_in(chk, set(ignore.split()) - {"ALL"}):
-        return True  # an inline ignore comment in the archived article
-    if any(a <= new.start < b and rule_in(chk, ids) for a, b, ids in ranges):
-        return True
-    return bool(per_file_ignores) and file_ignored(chk, per_file_ignores, config_dir)
+    if ignore and rule_in(chk, set(ignore.split()) - {"ALL"}):  # an inline ignore comment in the archived article
+        ids = [x for x in ignore.split() if x != "ALL"]
+        said = f"<!-- factcheck: ignore {' '.join(ids)} -->" if ids else "<!-- factcheck: ignore -->"
+        arch = chk.details.get("archived") or {}
+        return {"kind": "inline", "reason": i18n.gettext("{comment} in the archived article {path}").format(
+            comment=said, path=arch.get("path", ""))}
+    for a, b, ids, line in ranges:
+        if a <= new.start < b and rule_in(chk, set(ids)):
+            said = f"<!-- factcheck: ignore {' '.join(ids)} -->" if ids else "<!-- factcheck: ignore -->"
+            return {"kind": "inline", "reason": i18n.gettext("{comment} at {path}:{line}").format(
+                comment=said, path=new.path, line=line)}
+    pattern = file_ignored(chk, per_file_ignores, config_dir) if per_file_ignores else None
+    if pattern is not None:
+        return {"kind": "per-file-ignores", "reason": i18n.gettext("per-file-ignores \"{pattern}\" in {file}").format(
+            pattern=pattern, file=config_file or i18n.gettext("the configuration"))}
+    return None
 
 
 def _claim(row: tuple, col: dict):

@@ -18,7 +18,7 @@ SQL_FILE = Path(__file__).resolve().parent.parent / "data" / "archive_sql.json"
 LOOKUP_COLUMNS: tuple[str, ...] = (
     "idx", "start", "end", "line", "col", "text", "value", "value_high", "exp", "unit", "dim", "base", "factor",
     "qualifier", "qualifier_text", "modality", "time", "subject", "threshold", "noun", "period", "fact_key",
-    "is_set", "shown", "ignore", "frame", "path", "title", "date", "source", "extractor")
+    "is_set", "shown", "ignore", "frame", "path", "title", "date", "source", "extractor", "year")
 
 
 def statements(dialect: str = "sqlite") -> dict:
@@ -27,7 +27,7 @@ def statements(dialect: str = "sqlite") -> dict:
     from factcheck.archive.schema import articles, claims, version_table as version
 
     a, c = articles.c, claims.c
-    cols = [getattr(a if name in ("path", "title", "date", "source", "extractor") else c, name)
+    cols = [getattr(a if name in ("path", "title", "date", "source", "extractor", "year") else c, name)
             for name in LOOKUP_COLUMNS]
     fact = select(*cols).select_from(claims.join(articles, a.id == c.article_id))
     n = bindparam("n", type_=Integer)  # with an explicit OFFSET (:skip, 0): SQLite's compiler adds one of its own

@@ -15,7 +15,7 @@ from factcheck.extract import Claim
 from factcheck.report.obj import Obj
 from factcheck.rules.engine import Check
 
-SCHEMA_VERSION: Final = "1.0"
+SCHEMA_VERSION: Final = "2.0"
 
 
 def _construct(**fields) -> Obj:
@@ -50,9 +50,12 @@ def _check_fields(chk: Check, made: dict | None) -> dict:
         x = dict((made.get(id(c)) if made else None) or claim_dict(c))
         x["role"] = role
         cc.append(x)
+    # the plain difference is a field of its own (the kinds keep it in the check's details)
+    details = {k: v for k, v in sorted(chk.details.items()) if k != "difference"}
     return {"rule": chk.rule, "name": chk.name, "kind": chk.kind, "severity": chk.severity, "status": chk.status,
-            "message": chk.message, "stated": chk.stated, "recomputed": chk.recomputed, "tolerance": chk.tolerance,
-            "miss": chk.miss, "note": chk.note, "details": dict(sorted(chk.details.items())),
+            "message": chk.message, "stated": chk.stated, "recomputed": chk.recomputed,
+            "difference": chk.details.get("difference"), "tolerance": chk.tolerance,
+            "miss": chk.miss, "note": chk.note, "details": details,
             "fingerprint": fingerprint(chk), "claims": cc}
 
 
@@ -77,9 +80,13 @@ def _kept(b: bytes) -> bytes:
     return bytes(memoryview(b))
 
 
-def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> Obj:
+def build_report(run, configuration: dict, suppressed=0, checks=None) -> Obj:
     """The report of a run. A file whose items were encoded already (encode_file) gives them as bytes,
-    which only the JSON renderer reads; the other renderers get reports of files checked without."""
+    which only the JSON renderer reads; the other renderers get reports of files checked without.
+    suppressed: the suppressed findings as (check, {"kind", "reason"}) pairs (suppress.split_inline,
+    split_baseline), listed in the report, or only their number."""
+    kept_aside = [] if isinstance(suppressed, int) else list(suppressed)
+    n_suppressed = suppressed if isinstance(suppressed, int) else len(kept_aside)
     files = sorted(run.files, key=lambda r: r.path)
     all_checks = checks if checks is not None else [c for r in files for c in r.checks] + list(run.conflicts)
     all_checks.sort(key=lambda c: c.sort_key())
@@ -99,8 +106,9 @@ def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> 
                     [_construct(path=r.path, reason=r.error) for r in files if r.error],
                     key=lambda e: (e.path, e.reason))
     per_file: dict[str, int] = {}
-    for chk in all_checks:
-        per_file[chk.path] = per_file.get(chk.path, 0) + 1
+    for chk in all_checks:  # a check counts for every file it has a figure in (a cross-article one: each)
+        for path in {c.path for _, c in chk.claims} or {chk.path}:
+            per_file[path] = per_file.get(path, 0) + 1
     file_out = [_construct(path=r.path, chars=r.chars, claims=len(r.claims),
                                         checks=per_file.get(r.path, 0), encoding=None,
                                         meta=dict(sorted(r.meta.items())), error=r.error) for r in files]
@@ -111,7 +119,13 @@ def build_report(run, configuration: dict, suppressed: int = 0, checks=None) -> 
     summary = _construct(
         files=len(files), claims=len(claims), checks=len(all_checks),
         ok=sum(c.status == "ok" for c in all_checks), discrepancies=disc,
-        unverifiable=sum(c.status == "unverifiable" for c in all_checks), errors=len(errors), suppressed=suppressed)
+        unverifiable=sum(c.status == "unverifiable" for c in all_checks), errors=len(errors),
+        suppressed=n_suppressed)
+    aside = []
+    for chk, why in sorted(kept_aside, key=lambda x: x[0].sort_key()):
+        item = check_dict(chk, made)
+        item["suppression"] = Obj({"kind": why["kind"], "reason": why["reason"]})
+        aside.append(item)
     return _construct(schema_version=SCHEMA_VERSION, tool=_construct(name="factcheck", version=__version__),
                                   configuration=configuration, files=file_out, claims=claims, checks=check_out,
-                                  errors=errors, summary=summary)
+                                  suppressed=aside, errors=errors, summary=summary)

@@ -1,4 +1,5 @@
-"""GitHub Actions workflow annotations: one `::error file=…,line=…,col=…,title=…::message` per discrepancy.
+"""GitHub Actions workflow annotations: one `::error file=…,line=…,col=…,title=…::message` per discrepancy
+and file it has a figure in (a cross-article conflict is annotated on both articles), in the run's language.
 
 Escaping follows the Actions toolkit (`@actions/core` command.ts): in the message `%`, CR and LF become
 `%25`, `%0D`, `%0A`; in property values also `:` and `,` become `%3A` and `%2C`.
@@ -6,6 +7,7 @@ Escaping follows the Actions toolkit (`@actions/core` command.ts): in the messag
 
 from __future__ import annotations
 
+from factcheck import i18n
 from factcheck.report.labels import archived, archived_note, end_of, role_label
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -28,40 +30,55 @@ def command(level: str, message: str, **props) -> str:
     return f"::{level}{' ' + listed if listed else ''}::{escape_data(shown_text(message))}"
 
 
-def _message(chk) -> str:
+def _message(chk, at=None) -> str:
+    """The annotation's text: the finding, then each figure and where it is (a place in the annotated
+    file as line:column, in another file with its path)."""
     lines = [chk.message]
-    first = chk.claims[0] if chk.claims else None
+    first = at if at is not None else (chk.claims[0] if chk.claims else None)
     arch = archived(chk)
     for c in chk.claims:
         raw = c.text.replace("\n", "")
         where = f"{c.line}:{c.column}" if first is not None and c.path == first.path else f"{c.path}:{c.line}:{c.column}"
-        note = f" ({archived_note(arch, 0)})" if arch and c.path == arch["path"] else ""
-        lines.append(f"{role_label(c.role)}: {raw} at {where}{note}")
-    if chk.miss:
-        lines.append(f"misses by {chk.miss} beyond the rounding of the stated figures")
+        if arch and c.path == arch["path"]:  # a figure of an archived article: which article
+            where += " " + archived_note(arch, 0)
+        lines.append(i18n.gettext("{role}: {text} at {where}").format(role=role_label(c.role), text=raw, where=where))
     return "\n".join(lines)
 
 
-def annotation(chk) -> str:
+def annotation(chk, at=None) -> str:
+    """One annotation of a finding, at its first figure (or at the figure `at`)."""
     level = LEVELS.get(chk.severity, "warning")
     title = f"{chk.rule} {chk.name}"
     if not chk.claims:
         return command(level, _message(chk), title=title)
-    c = chk.claims[0]
+    c = at if at is not None else chk.claims[0]
     end_line, end_col = end_of(c)
     one_line = end_line == c.line  # GitHub takes col/endColumn only for a single line
     props = {"file": c.path, "line": c.line, "col": c.column if one_line else None, "endLine": end_line,
              "endColumn": end_col if one_line else None, "title": title}
-    return command(level, _message(chk), **props)
+    return command(level, _message(chk, c), **props)
+
+
+def annotations_of(chk) -> list[str]:
+    """A finding's annotations: one in each file it has a figure in (a cross-article conflict is shown
+    on every article it touches), at its first figure there; a conflict with the claim archive only on
+    the checked article (the archived one is named in the message)."""
+    seen: dict[str, object] = {}
+    arch = archived(chk)
+    for c in chk.claims:
+        if arch and c.path == arch["path"]:
+            continue  # an archived article is not one of the run's files: its figure is named, not annotated
+        seen.setdefault(c.path, c)
+    if len(seen) <= 1:
+        return [annotation(chk)]
+    return [annotation(chk, c) for c in seen.values()]
 
 
 def render_github(report) -> str:
-    out = [command("error", e.reason, file=e.path, title="factcheck input error") for e in report.errors]
-    out += [annotation(chk) for chk in report.checks if chk.status == "discrepancy"]
-    s = report.summary
-    d = s.discrepancies
-    total = sum(d.values())
-    out.append(f"factcheck: {s.files} files, {s.claims} claims, {s.checks} checks, {total} discrepancies "
-               f"({d.get('error', 0)} error, {d.get('warning', 0)} warning, {d.get('info', 0)} info), "
-               f"{s.unverifiable} unverifiable, {s.ok} ok" + (f", {s.suppressed} suppressed" if s.suppressed else ""))
+    title = i18n.gettext("factcheck input error")
+    out = [command("error", e.reason, file=e.path, title=title) for e in report.errors]
+    for chk in report.checks:
+        if chk.status == "discrepancy":
+            out.extend(annotations_of(chk))
+    out.append("factcheck: " + i18n.summary_line(report.summary))
     return "\n".join(out) + "\n"

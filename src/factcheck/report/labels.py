@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-_INDEXED = re.compile(r"^(\w+?)s?\[(\d+)\]$")
+from factcheck import i18n
 
 
-def role_label(role: str) -> str:
-    """`parts[0]` → `part 1`; other roles (total, first, pct …) as they are."""
-    m = _INDEXED.match(role)
-    return f"{m.group(1)} {int(m.group(2)) + 1}" if m else role
+def role_label(role: str, lang: str | None = None) -> str:
+    """A figure's role as a reader says it, in the run's language: `parts[0]` → `分项1` / `part 1`,
+    `total` → `合计` / `total`."""
+    return i18n.role_word(role, lang)
 
 
 def end_of(claim) -> tuple[int, int]:
@@ -28,9 +26,22 @@ def archived(chk) -> dict | None:
     return a if isinstance(a, dict) and a.get("path") else None
 
 
-def archived_note(a: dict, width: int = 40) -> str:
-    """How a finding names an archived article: `archived: 《title》, 2024-05-20`."""
+def archived_note(a: dict, width: int = 40, lang: str | None = None) -> str:
+    """How a finding names an archived article, in the run's language, bracketed: `(archived: 《title》,
+    2024-05-20)` / `（存档稿件：《title》，2024-05-20）`. width: the title's most characters (0: whole)."""
     title = " ".join(str(a.get("title") or "").split())
     if width and len(title) > width:
         title = title[: width - 1] + "…"
-    return "archived: " + (f"《{title}》" if title else "untitled") + ", " + (a.get("date") or "undated")
+    return i18n.gettext("(archived: {title}, {date})", lang).format(
+        title=f"《{title}》" if title else i18n.gettext("untitled", lang),
+        date=a.get("date") or i18n.gettext("undated", lang))
+
+
+def archived_at(a: dict, lang: str | None = None) -> str:
+    """Where an archived article's figure is and which article it is, for a one-line finding: `(archived
+    at path:line:column: 《title》, 2024-05-20)`."""
+    title = " ".join(str(a.get("title") or "").split())
+    return i18n.gettext("(archived at {where}: {title}, {date})", lang).format(
+        where=f"{a['path']}:{a.get('line')}:{a.get('column')}",
+        title=f"《{title}》" if title else i18n.gettext("untitled", lang),
+        date=a.get("date") or i18n.gettext("undated", lang))

@@ -1,7 +1,11 @@
 """SARIF 2.1.0 for code scanning (GitHub's upload-sarif and other SARIF viewers).
 
 One run; the driver lists the rules of the run (with their documentation when the rules are given);
-each discrepancy is a result at its first figure, with the other figures as related locations.
+each discrepancy is a result at its first figure, with the other figures as related locations; a
+finding with figures in several files (a cross-article conflict) is a result in each of them, so that
+every file it touches is annotated. Suppressed findings are results with `suppressions` (an inline
+comment: inSource; per-file ignores or a baseline: external) and the reason as its justification.
+Messages and the rules' descriptions are in the run's language.
 Regions count columns in Unicode code points (run.columnKind), as factcheck's columns do. Paths are
 relative URIs (against %SRCROOT%, the checkout) when the checked paths are relative, `file:` URIs when
 absolute. Passing and unverifiable checks are not results: code scanning shows problems.
@@ -14,11 +18,13 @@ import os
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from factcheck import PROJECT_URL, i18n
 from factcheck.report.labels import archived, archived_note, end_of, role_label
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-INFO_URI = "https://pypi.org/project/factcheck/"
+INFO_URI = PROJECT_URL  # the project's repository (README, docs/ci.md)
+SUPPRESSION_KINDS = {"inline": "inSource", "per-file-ignores": "external", "baseline": "external"}
 
 
 def artifact_uri(path: str) -> tuple[str, str | None]:
@@ -57,14 +63,19 @@ def _rule_descriptor(rule_id: str, name: str, severity: str, kind: str, rule=Non
     d: dict = {"id": rule_id, "name": name, "defaultConfiguration": {"level": LEVELS.get(severity, "warning")},
                "properties": {"kind": kind, "tags": ["factcheck", kind]}}
     if rule is not None:
-        what = " ".join(rule.docs.what.split())
-        why = " ".join(rule.docs.why.split())
-        d["shortDescription"] = {"text": what.split(". ")[0].rstrip(".") + "."}
+        docs = i18n.rule_docs(rule)
+        what = " ".join(docs["what"].split())
+        why = " ".join(docs["why"].split())
+        d["shortDescription"] = {"text": docs["title"] or what.split(". ")[0].rstrip(".") + "."}
         d["fullDescription"] = {"text": what}
         fail = "\n".join(f"    {x}" for x in rule.examples.fail)
         ok = "\n".join(f"    {x}" for x in rule.examples.pass_)
-        d["help"] = {"text": f"{what}\n\nWhy it matters: {why}\n\nFails:\n{fail}\n\nPasses:\n{ok}",
-                     "markdown": f"{what}\n\n**Why it matters:** {why}\n\n**Fails:**\n\n{fail}\n\n**Passes:**\n\n{ok}"}
+        why_h, fails_h, passes_h = (i18n.gettext("Why it matters"), i18n.gettext("Example that fails"),
+                                    i18n.gettext("Example that passes"))
+        colon = i18n.gettext(": ")
+        d["help"] = {"text": f"{what}\n\n{why_h}{colon}{why}\n\n{fails_h}{colon}\n{fail}\n\n{passes_h}{colon}\n{ok}",
+                     "markdown": f"{what}\n\n**{why_h}{colon}** {why}\n\n**{fails_h}{colon}**\n\n{fail}\n\n"
+                                 f"**{passes_h}{colon}**\n\n{ok}"}
     else:
         d["shortDescription"] = {"text": f"{rule_id} {name}"}
     return d
@@ -86,7 +97,7 @@ def _frame(report, rules=None) -> tuple[dict, tuple[dict, dict]]:
     used: dict[str, dict] = {}
     for r in rules or ():
         used[r.id] = _rule_descriptor(r.id, r.name, r.severity, r.kind, r)
-    for chk in report.checks:
+    for chk in list(report.checks) + list(getattr(report, "suppressed", None) or ()):
         if chk.rule not in used:
             used[chk.rule] = _rule_descriptor(chk.rule, chk.name, chk.severity, chk.kind, by_id.get(chk.rule))
     rule_ids = sorted(used)
@@ -118,30 +129,61 @@ def _frame(report, rules=None) -> tuple[dict, tuple[dict, dict]]:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, (rule_index, index)
 
 
+def difference_text(chk) -> str | None:
+    """The plain difference of a check as its message gives it (9亿元), or None."""
+    d = getattr(chk, "difference", None)
+    if d is None:
+        return None
+    return d["text"] if isinstance(d, dict) else d.text
+
+
 def _results(report, rule_index: dict, index: dict):
-    """The results, one at a time."""
+    """The results, one at a time: each discrepancy in each file it has a figure in, then the suppressed
+    ones."""
     for chk in report.checks:
-        if chk.status != "discrepancy":
-            continue
-        text = chk.message + (f" (misses by {chk.miss} beyond the rounding of the stated figures)" if chk.miss else "")
-        if len(chk.claims) > 1:  # embedded links to the related locations (SARIF 3.11.6)
-            text += ". Figures: " + ", ".join(f"[{_link_text(c)}]({i})" for i, c in enumerate(chk.claims[1:], start=1))
+        if chk.status == "discrepancy":
+            yield from _results_of(chk, rule_index, index)
+    for chk in getattr(report, "suppressed", None) or ():
+        why = chk.suppression
+        for res in _results_of(chk, rule_index, index):
+            res["suppressions"] = [{"kind": SUPPRESSION_KINDS.get(why.kind, "external"), "status": "accepted",
+                                    "justification": why.reason}]
+            yield res
+
+
+def _results_of(chk, rule_index: dict, index: dict):
+    """A finding as results: one at its first figure, and one at the first figure in each other file it
+    has a figure in (each with the other figures as related locations)."""
+    arch = archived(chk)  # a conflict with the claim archive: a result on the checked article only
+
+    def said(c) -> str:
+        note = " " + archived_note(arch, 0) if arch and c.path == arch["path"] else ""
+        return f"{role_label(c.role)}: {c.text}{note}"
+
+    files: list[str] = []
+    for c in chk.claims:
+        if c.path not in files and not (arch and c.path == arch["path"]):
+            files.append(c.path)
+    for n, path in enumerate(files or [""]):
+        claims = list(chk.claims)
+        if n:  # the figures of this file first
+            claims = [c for c in claims if c.path == path] + [c for c in claims if c.path != path]
+        text = chk.message
+        if len(claims) > 1:  # embedded links to the related locations (SARIF 3.11.6)
+            text += i18n.gettext(" Figures: ") + i18n.listing(
+                [f"[{_link_text(c)}]({i})" for i, c in enumerate(claims[1:], start=1)])
+        fp = chk.fingerprint if not n else f"{chk.fingerprint}:{n + 1}"
         res: dict = {"ruleId": chk.rule, "ruleIndex": rule_index[chk.rule], "level": LEVELS.get(chk.severity, "warning"),
                      "kind": "fail", "message": {"text": text},
-                     "partialFingerprints": {"factcheck/v1": chk.fingerprint},
-                     "properties": {"stated": chk.stated, "recomputed": chk.recomputed, "tolerance": chk.tolerance,
-                                    "miss": chk.miss, "note": chk.note, "kind": chk.kind}}
-        arch = archived(chk)
+                     "partialFingerprints": {"factcheck/v1": fp},
+                     "properties": {"stated": chk.stated, "recomputed": chk.recomputed,
+                                    "difference": difference_text(chk),
+                                    "tolerance": chk.tolerance, "miss": chk.miss, "note": chk.note, "kind": chk.kind}}
         if arch:
             res["properties"]["archived"] = arch
-
-        def said(c) -> str:
-            note = f" ({archived_note(arch, 0)})" if arch and c.path == arch["path"] else ""
-            return f"{role_label(c.role)}: {c.text}{note}"
-
-        if chk.claims:
-            res["locations"] = [_location(chk.claims[0], index, said(chk.claims[0]))]
-            related = [_location(c, index, said(c), i) for i, c in enumerate(chk.claims[1:], start=1)]
+        if claims:
+            res["locations"] = [_location(claims[0], index, said(claims[0]))]
+            related = [_location(c, index, said(c), i) for i, c in enumerate(claims[1:], start=1)]
             if related:
                 res["relatedLocations"] = related
         yield res

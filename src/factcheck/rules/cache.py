@@ -98,12 +98,12 @@ class RuleSpec:
 
         self.id, self.name, self.kind = data["id"], data["name"], data["kind"]
         self.severity, self.window = data["severity"], data["window"]
-        self.formula, self.message = data["formula"], data["message"]
-        self.ok_message = data.get("ok_message", "{arithmetic}")
+        self.formula, self.message = data["formula"], data.get("message", "")
+        self.ok_message = data.get("ok_message", "")
         self.plausible_ratio = data.get("plausible_ratio", 2.0)
         self.path = data["path"]
         self.params = data["params"]
-        self.docs = SimpleNamespace(**data["docs"])
+        self.docs = SimpleNamespace(**data["docs"])  # docs.zh stays a dict (i18n.rule_docs reads either)
         ex = data["examples"]
         self.examples = SimpleNamespace(fail=ex["fail"], pass_=ex["pass"])
         self.p = SimpleNamespace(**data["params"])

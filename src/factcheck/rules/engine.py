@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from decimal import Context, Decimal, getcontext
 
+from factcheck import i18n
 from factcheck.extract import DEFAULT_APPROX, Claim
 from factcheck.rules.intervals import INF, Interval
 from factcheck.rules.kinds import KINDS, Article, Group, is_pct, repeat
+from factcheck.rules import wording
 from factcheck.subjects import fact_key
 
 
@@ -133,7 +135,7 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
     # outcome is worked out once per rule and per pair of stated figures, and each check gets its own
     # figures and its own copy of the details (the cross-article step adds to them).
     memo = rule.__dict__.setdefault("_memo", {})
-    key = (approx, g.formula, g.note, tuple((role, _stated(v)) for role, v in g.roles.items()))
+    key = (approx, i18n.language(), g.formula, g.note, tuple((role, _stated(v)) for role, v in g.roles.items()))
     done = memo.get(key)
     if done is None:
         done = _evaluate(rule, g, approx, claims)
@@ -149,7 +151,7 @@ def evaluate(rule, g: Group, approx: Decimal) -> Check | None:
 
 def _evaluate(rule, g: Group, approx: Decimal, claims: list) -> Check | None:
     if g.unverifiable:
-        msg = f"cannot verify {_describe(rule, g)}: {g.unverifiable}"
+        msg = wording.unverifiable(g, g.unverifiable)
         return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note)
     # a restated bound must restate the same figure (超500亿元 / 500亿元以上); a bound and a figure
     # agree when the figure lies within the bound (突破15万户 / 15.86万户)
@@ -166,36 +168,63 @@ def _evaluate(rule, g: Group, approx: Decimal, claims: list) -> Check | None:
     try:
         ok, left, right = formula.evaluate(env)
     except (ZeroDivisionError, ArithmeticError) as e:
-        return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable",
-                     f"cannot verify {_describe(rule, g)}: {e}", claims, note=g.note)
+        msg = wording.unverifiable(g, i18n.message("reason_arithmetic", error=str(e)))
+        return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note)
     if not ok and rule.kind not in ("repeat", "conflict") and not _plausible(left, right, rule.plausible_ratio):
-        msg = (f"cannot verify {_describe(rule, g)}: the figures found for it give "
-               f"{fmt(rounded(right.mid, 2))} against the stated {fmt(left.mid)}, too far apart to be "
-               f"its operands")
-        return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", msg, claims, note=g.note,
-                     details={"formula": formula.source, "implausible": True})
+        reason = i18n.message("reason_implausible", computed=fmt(rounded(right.mid, 2)), stated=fmt(left.mid))
+        return Check(rule.id, rule.name, rule.kind, rule.severity, "unverifiable", wording.unverifiable(g, reason),
+                     claims, note=g.note, details={"formula": formula.source, "implausible": True})
     arith, stated, recomputed = arithmetic(rule, g, formula, env, ok)
+    # the stated figure: the total, the percentage … (the formula's left side), whose unit the
+    # difference and the tolerance are given in
+    ref = wording.stated_claim(rule, g) or next(c for _, c in claims)
     miss = None
+    gap_in_unit: Decimal | None = None
     if not ok and not left.gap(right).is_infinite():
-        ref = next(c for _, c in claims)
-        gap = left.gap(right)
-        if not is_pct(ref) and ref.info.dim != "[percentage_point]":
-            gap = gap / ref.info.factor  # in the unit the figure is stated in (亿元, 万人)
-            miss = f"{fmt(rounded(gap, 4))}{ref.unit}"
-        else:
-            miss = f"{fmt(rounded(gap, 4))}{'个百分点' if is_pct(ref) else ref.unit}"
-    values = {"arithmetic": arith, "stated": stated, "recomputed": recomputed, "miss": miss or "0",
-              "relation": formula.source}
-    for role, v in g.roles.items():
-        values[role] = ", ".join(c.display() for c in v) if isinstance(v, list) else v.display()
-    try:
-        message = (rule.message if not ok else rule.ok_message).format(**values)
-    except (KeyError, IndexError, ValueError):
-        message = arith
-    tol = f"[{fmt(left.lo)}, {fmt(left.hi)}] vs [{fmt(right.lo)}, {fmt(right.hi)}]"
+        gap_in_unit = _in_unit_of(left.gap(right), ref)
+        miss = f"{fmt(rounded(gap_in_unit, _places_for(gap_in_unit, ref)))}{_unit_of_gap(ref)}"
+    custom = rule.message if not ok else rule.ok_message
+    details: dict = {"formula": formula.source}
+    if custom:  # the rule file's own wording
+        values = {"arithmetic": arith, "stated": stated, "recomputed": recomputed, "miss": miss or "0",
+                  "relation": formula.source}
+        for role, v in g.roles.items():
+            values[role] = ", ".join(c.display() for c in v) if isinstance(v, list) else v.display()
+        try:
+            message = custom.format(**values)
+        except (KeyError, IndexError, ValueError):
+            message = arith
+    else:
+        message, diff = wording.compose(rule, g, ok, arith, gap_in_unit)
+        if diff is not None:
+            details["difference"] = diff.as_json()
+    unit = "%" if is_pct(ref) and ref.unit not in ("%", "‰") else ref.unit
+    places = max(0, -ref.exp) + 2
+    tol = (f"[{fmt(rounded(_in_unit_of(left.lo, ref), places))}, {fmt(rounded(_in_unit_of(left.hi, ref), places))}]{unit} vs "
+           f"[{fmt(rounded(_in_unit_of(right.lo, ref), places))}, {fmt(rounded(_in_unit_of(right.hi, ref), places))}]{unit}")
     return Check(rule.id, rule.name, rule.kind, rule.severity, "ok" if ok else "discrepancy", message, claims,
                  stated=stated, recomputed=recomputed, tolerance=tol, miss=miss, note=g.note,
-                 details={"formula": formula.source})
+                 details=details)
+
+
+def _in_unit_of(v: Decimal, ref: Claim) -> Decimal:
+    """A value of a formula (base units; percentages in percent) in the unit ref is stated in."""
+    if not v.is_finite() or is_pct(ref) or ref.info.dim == "[percentage_point]":
+        return v
+    return v / ref.info.factor
+
+
+def _unit_of_gap(ref: Claim) -> str:
+    """The unit a gap between figures like ref is given in: percentage points for percentages."""
+    return i18n.difference_unit(ref.unit) if is_pct(ref) else ref.unit
+
+
+def _places_for(gap: Decimal, ref: Claim) -> int:
+    """Decimal places of a gap: one more than the stated figure's, and enough to show a small gap."""
+    places = max(0, -ref.exp) + 1
+    while places < 8 and gap != 0 and rounded(gap, places) == 0:
+        places += 1
+    return places
 
 
 def _plausible(stated: Interval, recomputed: Interval, ratio) -> bool:
@@ -209,11 +238,6 @@ def _plausible(stated: Interval, recomputed: Interval, ratio) -> bool:
         return True
     r = Decimal(str(ratio))
     return a / r <= b <= a * r
-
-
-def _describe(rule, g: Group) -> str:
-    figs = ", ".join(c.display() for v in g.roles.values() for c in (v if isinstance(v, list) else [v]))
-    return f"{rule.name} ({figs})"
 
 
 def arithmetic(rule, g: Group, formula, env, ok: bool) -> tuple[str, str, str]:
@@ -230,17 +254,18 @@ def arithmetic(rule, g: Group, formula, env, ok: bool) -> tuple[str, str, str]:
         s = sum(vals, Decimal(0))
         expr = " + ".join(fmt(v, pl) for v in vals)
         if g.formula == "formula":
-            return f"{expr} = {fmt(s, pl)}{ref.unit} {neq} {total.display()}", total.display(), fmt(s, pl)
+            return f"{expr} = {fmt(s, pl)}{ref.unit} {neq} {total.display()}", total.display(), f"{fmt(s, pl)}{ref.unit}"
         rel = "≤" if ok else ">"
-        return f"{expr} = {fmt(s, pl)}{ref.unit} {rel} {total.display()} (the parts of a partial breakdown)", \
-            total.display(), fmt(s, pl)
+        partial = i18n.gettext("(the parts of a partial breakdown)")
+        return f"{expr} = {fmt(s, pl)}{ref.unit} {rel} {total.display()} {partial}", \
+            total.display(), f"{fmt(s, pl)}{ref.unit}"
     if rule.kind in ("share", "rate"):
         a, b = (r["part"], r["whole"]) if rule.kind == "share" else (r["numerator"], r["denominator"])
         pct = r["pct"]
         val = a.base_value() / b.base_value() * (100 if pct.unit == "%" else 1000)
         pl = max(places_of([pct]), 1) + 1
         return (f"{a.display()} / {b.display()} = {fmt(val, pl)}{pct.unit} {neq if not ok else '≈'} {pct.display()}",
-                pct.display(), fmt(val, pl))
+                pct.display(), f"{fmt(val, pl)}{pct.unit}")
     if rule.kind == "growth":
         pct, cur = r["pct"], r["current"]
         pl = max(places_of([pct]), 1) + 1
@@ -254,18 +279,19 @@ def arithmetic(rule, g: Group, formula, env, ok: bool) -> tuple[str, str, str]:
             val = d.base_value() / (cur.base_value() - sign * d.base_value()) * 100
             expr = f"{d.display()} / ({cur.display()} {'+' if sign < 0 else '−'} {d.display()})"
         shown = abs(val)
-        return f"{expr} = {fmt(shown, pl)}% {neq if not ok else '≈'} {pct.display()}", pct.display(), fmt(shown, pl)
+        return f"{expr} = {fmt(shown, pl)}% {neq if not ok else '≈'} {pct.display()}", pct.display(), f"{fmt(shown, pl)}%"
     if rule.kind == "pp_diff":
         a, b, d = r["a"], r["b"], r["diff"]
         val = abs(natural(b, DEFAULT_APPROX).mid - natural(a, DEFAULT_APPROX).mid)
         pl = places_of([a, b, d])
-        return f"{b.display()} − {a.display()} = {fmt(val, pl)}个百分点 {neq} {d.display()}", d.display(), fmt(val, pl)
+        return (f"{b.display()} − {a.display()} = {fmt(val, pl)}个百分点 {neq} {d.display()}", d.display(),
+                f"{fmt(val, pl)}个百分点")
     if rule.kind == "average":
         t, n, a = r["total"], r["count"], r["avg"]
         val = in_unit(t.base_value() / n.base_value(), a)
         pl = places_of([a]) + 1
         return f"{t.display()} / {n.display()} = {fmt(val, pl)}{a.unit} {neq if not ok else '≈'} {a.display()}", \
-            a.display(), fmt(val, pl)
+            a.display(), f"{fmt(val, pl)}{a.unit}"
     if rule.kind in ("repeat", "conflict"):
         a, b = r["first"], r["second"]
         return f"{a.display()} {neq} {b.display()}", b.display(), a.display()

@@ -20,9 +20,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class DocsText(Strict):
+    """The documentation of a rule in another language (docs.zh): each key it lacks is the docs' own."""
+
+    title: str = ""
+    what: str = ""
+    why: str = ""
+
+
 class Docs(Strict):
+    title: str = ""  # a short title (`factcheck rules`, SARIF); the rule's name when not given
     what: str = Field(min_length=1)
     why: str = Field(min_length=1)
+    zh: DocsText | None = None  # the same in Chinese (shown with --lang zh, the default)
 
 
 class Examples(Strict):
@@ -92,8 +102,10 @@ class Rule(Strict):
     window: Literal["clause", "sentence", "paragraph", "article", "corpus"] = "sentence"
     params: dict = {}
     formula: str
-    message: str = Field(min_length=1)
-    ok_message: str = "{arithmetic}"
+    # a message template of the rule's own, in the language the rule is written in, for every --lang;
+    # without one, a finding reads as its kind's note in the run's language (factcheck.i18n.message)
+    message: str = ""
+    ok_message: str = ""
     # a recomputed value more than this factor away from the stated one means the figures bound to
     # the rule are not its operands: the check is reported as unverifiable, not as a discrepancy
     plausible_ratio: float = Field(2.0, gt=1)

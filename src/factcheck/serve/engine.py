@@ -78,15 +78,17 @@ class Engine:
         from factcheck.pipeline import FileResult, RunResult, check_document
         from factcheck.report.build import build_report
         from factcheck.report.json_out import render_json_bytes
-        from factcheck.suppress import apply_inline
+        from factcheck import i18n
+        from factcheck.suppress import split_inline
 
         rules = self.selection(art.select, art.ignore)
+        i18n.use(art.lang)  # this process checks one article at a time: the language of its run
         t0 = time.perf_counter()
         doc, error = self._document(art)
         if doc is None:
             res = FileResult(art.path, error=error)
         else:
-            res = check_document(doc, rules, self.approx, keep_lines=False, encode=True)
+            res = check_document(doc, rules, self.approx, keep_lines=False, encode=True, reference=None)
         result = RunResult([res], [], [], {})
         conflict_rules = [r for r in rules if r.kind == "conflict"]
         if conflict_rules and not res.error:
@@ -101,11 +103,12 @@ class Engine:
                                                       f"internal error: {type(e).__name__}: {e}"[:300]))
         self._inline_selectors(res, result)
         checks = list(res.checks) + list(result.conflicts)
-        checks, suppressed = apply_inline(checks, [res], {}, None)  # res.ignores: from the text, never a file
+        checks, suppressed = split_inline(checks, [res], {}, None)  # res.ignores: from the text, never a file
         configuration: dict = {  # the keys of the command line's, with the server's values
             "rules": [r.id for r in rules], "fail_on": art.fail_on, "approx_tolerance": str(self.approx),
-            "select": list(art.select), "ignore": list(art.ignore), "rule_dirs": list(self.settings.rules),
-            "config_file": None, "include": [], "exclude": [], "per_file_ignores": {}, "baseline": None}
+            "lang": art.lang, "date": None, "select": list(art.select), "ignore": list(art.ignore),
+            "rule_dirs": list(self.settings.rules), "config_file": None, "include": [], "exclude": [],
+            "per_file_ignores": {}, "baseline": None}
         if self.settings.archive and doc is not None:
             found = self._archive(res, rules, art, doc)
             checks += found.checks

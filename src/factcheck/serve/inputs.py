@@ -2,7 +2,7 @@
 status and a message that says what is wrong.
 
 Bodies:
-- application/json: {"text": …, "path", "title", "date", "source", "select", "ignore", "fail_on"};
+- application/json: {"text": …, "path", "title", "date", "source", "select", "ignore", "fail_on", "lang"};
 - text/plain, text/markdown (or text/x-markdown): the article itself, read as factcheck reads a file
   (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030), the options in the query string
   (?path=a.md&fail_on=warning&select=FC1,FC801);
@@ -20,9 +20,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-FAIL_ON = ("error", "warning", "never")
-FIELDS = ("text", "path", "title", "date", "source", "select", "ignore", "fail_on")
+FAIL_ON = ("error", "warning", "info", "never")
+LANGS = ("zh", "en")
+FIELDS = ("text", "path", "title", "date", "source", "select", "ignore", "fail_on", "lang")
 OPTION_FIELDS = tuple(f for f in FIELDS if f != "text")
+INDEX_FIELDS = ("text", "path", "title", "date", "source")  # an article to archive: no check options
 TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 MAX_PATH = 1024
 MAX_META = 1000
@@ -51,15 +53,16 @@ class Article:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
+    lang: str = "zh"
 
     def as_dict(self) -> dict:
         return {"text": self.text, "path": self.path, "title": self.title, "date": self.date, "source": self.source,
-                "select": list(self.select), "ignore": list(self.ignore), "fail_on": self.fail_on}
+                "select": list(self.select), "ignore": list(self.ignore), "fail_on": self.fail_on, "lang": self.lang}
 
     @classmethod
     def from_dict(cls, d: dict) -> Article:
         return cls(d["text"], d["path"], d["title"], d["date"], d["source"], tuple(d["select"]), tuple(d["ignore"]),
-                   d["fail_on"])
+                   d["fail_on"], d["lang"])
 
     @property
     def meta(self) -> dict:
@@ -134,15 +137,16 @@ def _from_text(body: bytes, query: list[tuple[str, str]], default_path: str | No
 
 def _from_fields(data: dict, query: list[tuple[str, str]], where: str, default_path: str | None = None) -> Article:
     """default_path: the name of an article sent without one (None: article.md; "": it must have one)."""
-    unknown = sorted(set(data) - set(FIELDS))
+    known = INDEX_FIELDS if default_path == "" else FIELDS
+    unknown = sorted(set(data) - set(known))
     if unknown:
         raise RequestError(422, "invalid_request", f"{where}: unknown field{'s' if len(unknown) > 1 else ''} "
-                           f"{', '.join(map(repr, unknown))} (known: {', '.join(FIELDS)})")
+                           f"{', '.join(map(repr, unknown))} (known: {', '.join(known)})")
     fields = dict(data)
     for k, v in query:  # the query string may give the options; the body's own fields win
-        if k not in OPTION_FIELDS:
+        if k not in known or k == "text":
             raise RequestError(422, "invalid_request", f"unknown query parameter {k!r} "
-                               f"(known: {', '.join(OPTION_FIELDS)})")
+                               f"(known: {', '.join(f for f in known if f != 'text')})")
         if k in data:
             continue
         if k in fields and k in ("select", "ignore"):
@@ -163,7 +167,7 @@ def _from_fields(data: dict, query: list[tuple[str, str]], where: str, default_p
     return Article(text=text, path=path or default_path or "article.md", title=_string(fields, "title", MAX_META),
                    date=_date(fields.get("date")), source=_string(fields, "source", MAX_META),
                    select=_selectors(fields, "select"), ignore=_selectors(fields, "ignore"),
-                   fail_on=_fail_on(fields.get("fail_on")))
+                   fail_on=_fail_on(fields.get("fail_on")), lang=_lang(fields.get("lang")))
 
 
 def _kind(v) -> str:
@@ -210,6 +214,14 @@ def _selectors(fields: dict, key: str) -> tuple[str, ...]:
     if len(out) > 200 or any(len(x) > 100 for x in out):
         raise RequestError(422, "invalid_request", f"{key!r}: too many or too long selectors")
     return out
+
+
+def _lang(v) -> str:
+    if v is None or v == "":
+        return "zh"
+    if v not in LANGS:
+        raise RequestError(422, "invalid_request", f"'lang' must be one of {', '.join(LANGS)}, got {v!r}")
+    return v
 
 
 def _fail_on(v) -> str:

@@ -4,7 +4,7 @@ prints (report/model.py), with "pass" added; everything else is written out here
 from __future__ import annotations
 
 from factcheck import __version__
-from factcheck.serve.inputs import FAIL_ON, MAX_META, MAX_PATH
+from factcheck.serve.inputs import FAIL_ON, LANGS, MAX_META, MAX_PATH
 
 PASS_DOC = ("The gate's answer: true when the report has no discrepancy at or above fail_on and no input error "
             "(the exit code of `factcheck check` would be 0).")
@@ -47,6 +47,8 @@ def _article_fields(index: bool) -> dict:
             "ignore": {**sel, "description": "Skip these rules (as select)."},
             "fail_on": {"type": "string", "enum": list(FAIL_ON), "default": "error",
                         "description": "The lowest severity that makes \"pass\" false."},
+            "lang": {"type": "string", "enum": list(LANGS), "default": "zh",
+                     "description": "The language of the report's messages (as factcheck check --lang)."},
         })
     return s
 
@@ -79,7 +81,7 @@ def _body(index: bool) -> dict:
 
 
 def _query(index: bool) -> list:
-    names = ["path", "title", "date", "source"] + ([] if index else ["select", "ignore", "fail_on"])
+    names = ["path", "title", "date", "source"] + ([] if index else ["select", "ignore", "fail_on", "lang"])
     return [{"name": n, "in": "query", "required": False, "schema": {"type": "string"},
              "description": f"As the JSON field {n!r}, for a text/plain or text/markdown body."} for n in names]
 

@@ -79,7 +79,10 @@
     $("lang").textContent = other === "en" ? "English" : "中文";
     $("lang").lang = other === "en" ? "en" : "zh-CN";
     try { localStorage.setItem("factcheck.lang", state.lang); } catch (e) { /* private mode */ }
-    if (state.report) render(state.report, state.sent);
+    if (state.report) {
+      render(state.report, state.sent);
+      if (text.value.trim()) check(); // the findings' messages in the new language
+    }
   }
 
   // ---------------------------------------------------------------- offsets
@@ -269,7 +272,8 @@
     const controller = new AbortController();
     state.controller = controller;
     const seq = ++state.seq;
-    const body = { text: value, path: $("path").value.trim() || "article.md", fail_on: $("fail-on").value };
+    const body = { text: value, path: $("path").value.trim() || "article.md", fail_on: $("fail-on").value,
+                   lang: state.lang };
     if ($("title").value.trim()) body.title = $("title").value.trim();
     if ($("date").value) body.date = $("date").value;
     const headers = { "Content-Type": "application/json" };
