@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 ENV = "FACTCHECK_SERVE_SETTINGS"
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MB: an article is a few thousand characters
@@ -26,7 +26,6 @@ class Settings:
     max_queue: int = 0  # requests under way at most (0: 100 per checking process); more get 503 at once
     approx_tolerance: str = "0.05"
     access_log: bool = True
-    extra: dict = field(default_factory=dict)  # reserved: settings a later version adds
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
