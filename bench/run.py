@@ -191,7 +191,7 @@ def ensure_factcheck_venv(build, log=print):
             sh([sys.executable, "-m", "venv", str(venv)])
         pip = [str(py), "-m", "pip", "--disable-pip-version-check", "-q"]
         sh(pip + ["wheel", "--no-deps", "-w", str(wheels), str(ROOT)])
-        wheel = str(next(wheels.glob("factcheck-*.whl")))
+        wheel = str(next(wheels.glob("factcheck*.whl")))  # factcheck_zh-…whl
         sh(pip + ["install", "--force-reinstall", "--no-deps", wheel])
         sh(pip + ["install", wheel])  # its dependencies
         stamp_file.write_text(stamp + "\n")

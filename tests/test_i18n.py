@@ -265,7 +265,7 @@ def test_rule_text_is_wrapped_at_word_boundaries(monkeypatch):
     assert words == rule.docs.what.split()  # no word cut in two
     zh = fc("rule", "FC101").stdout
     assert all(width(ln) <= 60 for ln in zh.splitlines() if not ln.startswith("来源："))
-    assert "范围 句子" in zh and "window sentence" in en
+    assert "范围 全文" in zh and "window article" in en
     assert not any(ln.lstrip().startswith(("，", "。", "、", "）")) for ln in zh.splitlines())
 
 

@@ -643,6 +643,76 @@ def schema_cmd():
     sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
+# ---------------------------------------------------------------------------------------------- the server
+
+def _size(value: str) -> int:
+    """A size in bytes: 1048576, 512KB, 1MB (KB and MB of 1024)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*(b|kb|k|mb|m)?\s*", value.lower())
+    if m is None or int(m.group(1)) <= 0:
+        _fail(f"--max-body must be a size such as 1048576, 512KB or 1MB, got {value!r}")
+        raise SystemExit(2)  # unreachable: _fail exits
+    return int(m.group(1)) * {None: 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2}[m.group(2)]
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: a free one, printed at start).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Checking processes (each checks one article at a time: about one per core).")
+@click.option("--archive", "archive_url", envvar="FACTCHECK_ARCHIVE",
+              help="Also compare each article with this claim archive (an SQLite file or postgresql://…).")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra folder of rule files.")
+@click.option("--allow-index", is_flag=True, help="Let POST /v1/index add articles to the archive.")
+@click.option("--token-file", type=click.Path(dir_okay=False),
+              help="Require `Authorization: Bearer TOKEN` on /v1/*, TOKEN being this file's first line.")
+@click.option("--max-body", default="1MB", show_default=True, help="Largest request body (bytes, or 512KB, 1MB).")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="Time limit of a request in seconds (a check past it is stopped: 503).")
+@click.option("--max-queue", type=click.IntRange(min=1), default=None,
+              help="Requests under way at most; more get 503 at once (default: 100 per checking process).")
+@click.option("--approx-tolerance", type=str, default="0.05", show_default=True,
+              help="Relative tolerance for 约/近/左右.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+def serve_cmd(host, port, workers, archive_url, rule_dirs, allow_index, token_file, max_body, timeout, max_queue,
+              approx_tolerance, access_log):
+    """Serve the check over HTTP: POST /v1/check for a publishing system's gate, a page for editors at /.
+
+    An article (JSON {"text": …}, or plain text / Markdown) gets the report of `factcheck check
+    --format json` and "pass". The rules and the lexicon are loaded once, at start; one event loop
+    reads the requests and hands them, in arrival order, to --workers checking processes, one of which
+    is replaced when a check overruns --timeout. docs/serve.md has the API, a reverse proxy's
+    configuration and a CMS gate.
+
+    \b
+    Examples:
+      factcheck serve
+      factcheck serve --workers 2 --archive archive.sqlite
+      curl -d @article.json localhost:8000/v1/check
+    """
+    try:
+        approx = Decimal(str(approx_tolerance))
+        if not (0 <= approx < 1):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        _fail(f"--approx-tolerance must be a number from 0 to 1, got {approx_tolerance!r}")
+    from factcheck.serve.server import StartError, prepare, run
+    from factcheck.serve.settings import Settings
+
+    settings = Settings(host=host, port=port, workers=workers, archive=archive_url or None, rules=tuple(rule_dirs),
+                        allow_index=allow_index, token_file=token_file, max_body=_size(max_body), timeout=timeout,
+                        max_queue=max_queue or 0, approx_tolerance=str(approx), access_log=access_log)
+    try:
+        settings, warnings = prepare(settings)
+    except StartError as e:
+        _fail(str(e))
+    for w in warnings:
+        click.echo(f"factcheck: warning: {w}", err=True)
+    run(settings)
+
+
 # ---------------------------------------------------------------------------------------------- the archive
 
 def _archive_spec(given, cfg: dict, default: str | None = "archive.sqlite"):

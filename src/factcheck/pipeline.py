@@ -69,6 +69,19 @@ def process(path: str, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool
         return _check(doc, res, rules, approx, keep_lines, encode, reference)
 
 
+def check_document(doc, rules, approx: Decimal = DEFAULT_APPROX, keep_lines: bool = True,
+                   encode: bool = False, reference: int | None = None) -> FileResult:
+    """Check one document that is already read: an article sent to the server (factcheck serve), whose
+    path is only its name in the report. Its inline ignore comments are found in its text (ignores is
+    never None), so nothing later reads a file of that name."""
+    res = FileResult(doc.path, meta=doc.meta, chars=len(doc.text))
+    with collector_paused():
+        res = _check(doc, res, rules, approx, keep_lines, encode, reference)
+    if res.ignores is None:
+        res.ignores = []
+    return res
+
+
 def _check(doc, res: FileResult, rules, approx: Decimal, keep_lines: bool, encode: bool,
            reference: int | None = None) -> FileResult:
     try:

@@ -140,8 +140,10 @@ def _open(url: ArchiveURL) -> _Conn:
 
 def check_against_archive(value: str, results, rules, approx: Decimal, base_dir: str | None = None,
                           per_file_ignores: dict | None = None, config_dir: str | None = None,
-                          config_file: str | None = None) -> Findings:
-    """The conflicts of the checked files (results: pipeline.run's FileResults) with the archive."""
+                          config_file: str | None = None, sent: dict | None = None) -> Findings:
+    """The conflicts of the checked files (results: pipeline.run's FileResults) with the archive.
+    sent: articles that are not files (sent to factcheck serve; their ignore comments are in their
+    results): path → records.content_hash of the text's UTF-8 bytes. Their paths are names, never opened."""
     url = parse(value, base_dir)
     out = Findings(archive=url.shown)
     rule = conflict_rule(rules)
@@ -149,14 +151,14 @@ def check_against_archive(value: str, results, rules, approx: Decimal, base_dir:
         return out  # the cross-article rule is not selected: nothing to compare
     conn = _open(url)
     try:
-        _compare(conn, url, results, rule, approx, out, per_file_ignores or {}, config_dir, config_file)
+        _compare(conn, url, results, rule, approx, out, per_file_ignores or {}, config_dir, config_file, sent or {})
     finally:
         conn.close()
     return out
 
 
 def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: Findings, per_file_ignores: dict,
-             config_dir: str | None, config_file: str | None = None) -> None:
+             config_dir: str | None, config_file: str | None = None, sent: dict | None = None) -> None:
     from factcheck.conflicts import _decimal, compare_members, facts_of
     from factcheck.numbers import USUAL_PRECISION, decimal_context
     from factcheck.suppress import MARKDOWN, _ranges_with_lines as ignored_ranges
@@ -172,7 +174,7 @@ def _compare(conn: _Conn, url: ArchiveURL, results, rule, approx: Decimal, out: 
                             "differently: run `factcheck index` on them again")
     files = [r for r in results if not r.error and r.claims]
     checked = {_read_from(r) for r in results}
-    mine = _versions_of(conn, checked)
+    mine = _versions_of(conn, checked, sent or {})
     n = 1 + len(mine)
     ratio = _decimal(rule.p.max_ratio)
     col = {name: i for i, name in enumerate(conn.columns)}
@@ -264,7 +266,7 @@ def _precision(c) -> int:
     return precision_for([c])
 
 
-def _versions_of(conn: _Conn, paths: set[str]) -> set[str]:
+def _versions_of(conn: _Conn, paths: set[str], sent: dict) -> set[str]:
     """The archived articles that are the checked files themselves: the same path (an earlier version),
     or the same content under another path (the file indexed from another folder)."""
     from factcheck.archive.records import file_hash
@@ -272,7 +274,9 @@ def _versions_of(conn: _Conn, paths: set[str]) -> set[str]:
     out: set[str] = set()
     for p in sorted(paths):
         out.update(r[0] for r in conn.rows("archived", {"path": p}))
-        if p != "<stdin>":
+        if p in sent:
+            out.update(r[0] for r in conn.rows("same_content", {"h": sent[p]}))
+        elif p != "<stdin>":
             try:
                 out.update(r[0] for r in conn.rows("same_content", {"h": file_hash(p)}))
             except OSError:

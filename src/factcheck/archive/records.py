@@ -113,6 +113,14 @@ def article_record(path: str, rule, approx: Decimal) -> ArticleRecord:
         return _article(path, digest, doc, rule, approx)
 
 
+def document_record(doc, digest: str, rule, approx: Decimal) -> ArticleRecord:
+    """The archive record of an article that is not a file (sent to factcheck serve), under its path."""
+    from factcheck.pipeline import collector_paused
+
+    with collector_paused():
+        return _article(doc.path, digest, doc, rule, approx)
+
+
 def _article(path: str, digest: str, doc, rule, approx: Decimal) -> ArticleRecord:
     from factcheck.conflicts import article_facts, article_place
     from factcheck.documents import MAX_FIGURES

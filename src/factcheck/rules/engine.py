@@ -104,11 +104,30 @@ def check_article(rules, art: Article, approx: Decimal = DEFAULT_APPROX) -> list
             groups = repeat(rule, art, lambda c, a: fact_key(c, a.claims, rule.p.min_subject_length, False))
         else:
             groups = KINDS[rule.kind](rule, art)
+        window = rule.window
         for g in groups:
+            if not within_window(window, g):
+                continue
             chk = evaluate(rule, g, approx)
             if chk is not None:
                 checks.append(chk)
     return checks
+
+
+def within_window(window: str, g: Group) -> bool:
+    """Whether a group's figures lie within the rule's window: one clause, one sentence or one paragraph
+    of the article (article and corpus: anywhere in it; corpus also across articles, for the
+    cross-article rule). The kinds look for figures no farther than their window allows."""
+    if window in ("article", "corpus"):
+        return True
+    cs = [c for v in g.roles.values() for c in (v if isinstance(v, list) else [v]) if c is not None]
+    if len(cs) < 2:
+        return True
+    if window == "paragraph":
+        return len({c.para for c in cs}) == 1
+    if window == "sentence":
+        return len({c.sent for c in cs}) == 1
+    return len({(c.sent, c.clause_start) for c in cs}) == 1  # clause
 
 
 MEMO_KINDS: tuple[str, ...] = ("repeat", "conflict")  # a figure restated in many places: the same comparison many times
