@@ -93,12 +93,17 @@ def test_conflict_scales_by_grouping(tmp_path, monkeypatch):
     from decimal import Decimal
 
     import factcheck.conflicts as conflicts
+    from factcheck import build
     from factcheck.pipeline import process
     from factcheck.rules.loader import rules_for_run
 
     rules = rules_for_run()
     conflict = [r for r in rules if r.kind == "conflict"]
     assert len(conflict) == 1
+    # every comparison is counted where it can be seen: the compiled conflicts module calls evaluate
+    # directly, which no patch reaches, so there the checks it returns are counted (each comparison of
+    # one period's figures within max_ratio of each other is a check)
+    pure = build() == "pure Python"
     real = conflicts.evaluate
     compared: list[tuple[str, str]] = []
 
@@ -106,7 +111,8 @@ def test_conflict_scales_by_grouping(tmp_path, monkeypatch):
         compared.append((group.roles["first"].path, group.roles["second"].path))
         return real(rule, group, approx)
 
-    monkeypatch.setattr(conflicts, "evaluate", counting)
+    if pure:
+        monkeypatch.setattr(conflicts, "evaluate", counting)
 
     def results(texts):
         out = []
@@ -127,10 +133,13 @@ def test_conflict_scales_by_grouping(tmp_path, monkeypatch):
     facts = len(conflicts.article_facts(conflict[0], same[0]))
     assert facts >= 1
     checks = conflicts.find_conflicts(conflict, same + apart, Decimal("0.05"))
-    assert len(compared) == facts * (len(same) - 1), (facts, len(compared))  # all pairs: facts * 780
-    assert {first for first, _ in compared} == {same[0].path}  # each mention against the first of its group
-    assert not {second for _, second in compared} & {r.path for r in apart}
+    pairs = [(dict(c.claims)["first"].path, dict(c.claims)["second"].path) for c in checks]
+    assert len(pairs) == facts * (len(same) - 1), (facts, len(pairs))  # all pairs: facts * 780
+    assert {first for first, _ in pairs} == {same[0].path}  # each mention against the first of its group
+    assert not {second for _, second in pairs} & {r.path for r in apart}
     assert [c.status for c in checks].count("discrepancy") >= 1  # the comparisons are real ones
+    if pure:
+        assert sorted(compared) == sorted(pairs)  # no comparison made but those reported
 
 
 # --- comparisons worked out once ---------------------------------------------------------------------
