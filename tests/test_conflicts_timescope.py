@@ -184,3 +184,35 @@ def test_memoized_checks_are_independent():
     assert one.claims[1][1] is claims[1] and two.claims[1][1] is claims[2]  # each check keeps its own figures
     one.details["added"] = True  # the cross-article step adds to a check's details
     assert "added" not in two.details
+
+
+@pytest.mark.parametrize("text, period", [
+    ("到2018年10月底，全国地方政府债务余额184043亿元。", "2018-M1-10"),
+    ("截至2018年11月末，全国地方政府债务余额182903亿元。", "2018-M1-11"),
+    ("2018年10月，全国发行地方政府债券1000亿元。", "2018-M10"),
+    ("截至2018年7月23日，全区完成投资50亿元。", "2018-D7-23"),
+    ("2018年1—10月，全区完成投资50亿元。", "2018-M1-10"),
+])
+def test_a_month_end_a_day_and_a_single_month_are_periods_of_their_own(text, period):
+    """到2018年10月底 is January to October, 2018年10月 that month alone: two figures of them are
+    not one fact stated twice (the issue: a debt balance to the end of October and to the end of
+    November reported as a cross-article conflict of the same period)."""
+    from factcheck.documents import Document
+    from factcheck.extract import extract
+    from factcheck.timescope import claim_period
+
+    claims = extract(Document("a.txt", text, "utf-8", {}, 0))
+    money = [c for c in claims if c.unit.endswith("元")]
+    assert money, claims
+    assert claim_period(money[0], 2018) == period
+
+
+def test_balances_to_two_month_ends_are_not_a_conflict(tmp_path):
+    a, b, c = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
+    a.write_text("全国地方政府债务\n\n到2018年10月底，全国地方政府债务余额184043亿元。\n", encoding="utf-8")
+    b.write_text("全国地方政府债务\n\n到2018年11月底，全国地方政府债务余额182903亿元。\n", encoding="utf-8")
+    c.write_text("全国地方政府债务\n\n到2018年10月底，全国地方政府债务余额182903亿元。\n", encoding="utf-8")
+    two = run_json([a, b])
+    assert [x for x in two["checks"] if x["rule"] == "FC801" and x["status"] == "discrepancy"] == []
+    same = run_json([a, c])  # the same month's end, two values: the conflict stands
+    assert [x["status"] for x in same["checks"] if x["rule"] == "FC801"] == ["discrepancy"]

@@ -87,14 +87,15 @@ def _period(t: str | None, art_year: int | None, default_to_year: bool) -> str |
             break
     else:
         mm = re.search(r"(\d{1,2})[-—~至到](\d{1,2})月", rest)
+        day = re.search(r"(\d{1,2})月(?:(底|末)|(\d{1,2})日)?", rest)
         if mm:
             part = f"M{mm.group(1)}-{mm.group(2)}"
+        elif day and day.group(3):  # 截至7月23日, 2018年10月23日: the year up to that day
+            part = f"D{day.group(1)}-{day.group(3)}"
+        elif day and (day.group(2) or "截至" in rest):  # 截至6月底, 到2018年10月底: the months from January
+            part = f"M1-{day.group(1)}"
+        elif day:  # 2018年10月: that month
+            part = f"M{day.group(1)}"
         elif "截至" in rest:
-            mm = re.search(r"截至(\d{1,2})月(?:(底|末)|(\d{1,2})日)?", rest)
-            if mm and mm.group(3):  # 截至7月23日: the year up to that day
-                part = f"D{mm.group(1)}-{mm.group(3)}"
-            elif mm:  # 截至6月底: the months from January
-                part = f"M1-{mm.group(1)}"
-            else:
-                part = "todate"
+            part = "todate"
     return f"{y}-{part}" if part else str(y)
