@@ -162,6 +162,14 @@ def measure(cmd, env, timeout, stdout_path=os.devnull):
 BUILDS = {"compiled": "auto", "pure": "0"}  # bench venv → FACTCHECK_NATIVE for `pip install .`
 
 
+def installed_env():
+    """The environment an installed build runs in: this one without PYTHONPATH, which would put another
+    copy of factcheck (src/ of a checkout, say) ahead of the venv's and measure that instead."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
 def source_stamp():
     """A hash of everything a wheel is built from: a venv is rebuilt when the tree changed."""
     import hashlib
@@ -185,7 +193,7 @@ def ensure_factcheck_venv(build, log=print):
     if not (py.exists() and stamp_file.exists() and stamp_file.read_text().strip() == stamp):
         log(f"installing factcheck ({build}) from {ROOT} into {venv} ...")
         t0 = time.perf_counter()
-        env = dict(os.environ, FACTCHECK_NATIVE=BUILDS[build])
+        env = dict(installed_env(), FACTCHECK_NATIVE=BUILDS[build])
         wheels = venv / "wheel"
         shutil.rmtree(wheels, ignore_errors=True)
 
@@ -204,7 +212,7 @@ def ensure_factcheck_venv(build, log=print):
         stamp_file.write_text(stamp + "\n")
         log(f"  done in {time.perf_counter() - t0:.1f}s")
     fc = [str(venv / "bin" / "factcheck")]
-    v = subprocess.run(fc + ["--version"], capture_output=True, text=True)
+    v = subprocess.run(fc + ["--version"], capture_output=True, text=True, env=installed_env())
     if v.returncode != 0:
         raise StepFailed(f"{fc[0]} --version failed: {v.stderr[-2000:]}")
     return fc, v.stdout.strip()
@@ -294,7 +302,9 @@ def main(argv=None):
                     help="repeat the real articles into files until this many characters (default 1000000)")
     a = ap.parse_args(argv)
 
-    env = dict(os.environ)
+    env = dict(os.environ) if a.factcheck_cmd else installed_env()  # a given command keeps PYTHONPATH
+    if not a.factcheck_cmd and "PYTHONPATH" in os.environ:
+        print(f"PYTHONPATH={os.environ['PYTHONPATH']} is left out of the installed builds' runs", flush=True)
     builds = {}  # build → (command, what its --version says)
     if a.factcheck_cmd:
         fc = shlex.split(a.factcheck_cmd)

@@ -118,3 +118,10 @@ def test_summary_marks_skipped_real_text(bench):
     assert rows["real_cps_jobs1"]["value"] is None and rows["real_cps_jobs1"]["status"] == "skipped"
     assert rows["real_ratio_jionlp"]["verdict"] is None
     bench.print_table(list(rows.values()))  # prints "skipped", does not fail on the missing figures
+
+
+def test_installed_builds_run_without_pythonpath(bench, monkeypatch):
+    """PYTHONPATH=src would make the bench's venvs run the checkout's pure-Python sources."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT / "src"))
+    env = bench.installed_env()
+    assert "PYTHONPATH" not in env and env["PATH"] == bench.os.environ["PATH"]
