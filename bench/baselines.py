@@ -75,26 +75,32 @@ def _worker_json(py, *args, timeout=None):
     return json.loads(p.stdout.strip().splitlines()[-1])  # jionlp prints a banner first
 
 
-def jionlp_measure(seeds, files, venv=DEFAULT_VENV, max_files=None, runs=3, timeout=3600, log=print):
-    """Measure jionlp: import time, whole-process seeds run, extract_money throughput."""
+def jionlp_measure(seeds, files, venv=DEFAULT_VENV, max_files=None, runs=3, timeout=3600, log=print,
+                   probes=True):
+    """Measure jionlp: import time, whole-process seeds run, extract_money throughput.
+
+    probes=False measures the throughput only (seeds unused): the import and seeds figures do not
+    depend on the files, so a second corpus need not pay for them again."""
     py = ensure_jionlp_venv(venv, log)
-    imports = [_worker_json(py, "import")["import_s"] for _ in range(runs)]
-    walls = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run([str(py), "-c", SEEDS_PROBE, *map(str, seeds)], capture_output=True, text=True)
-        walls.append(time.perf_counter() - t0)
-        if p.returncode != 0:
-            raise RuntimeError(f"jionlp seeds probe failed:\n{p.stderr[-3000:]}")
-    inproc = _worker_json(py, "seeds", *seeds)
+    res = {}
+    if probes:
+        imports = [_worker_json(py, "import")["import_s"] for _ in range(runs)]
+        walls = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            p = subprocess.run([str(py), "-c", SEEDS_PROBE, *map(str, seeds)], capture_output=True, text=True)
+            walls.append(time.perf_counter() - t0)
+            if p.returncode != 0:
+                raise RuntimeError(f"jionlp seeds probe failed:\n{p.stderr[-3000:]}")
+        inproc = _worker_json(py, "seeds", *seeds)
+        res = {"import_s": statistics.median(imports), "import_runs_s": imports,
+               "seeds_wall_s": statistics.median(walls), "seeds_wall_runs_s": walls,
+               "seeds_inprocess": inproc}
     files = list(files)[:max_files] if max_files else list(files)
     lst = Path(venv) / "files.txt"
     lst.write_text("\n".join(map(str, files)) + "\n", encoding="utf-8")
     thr = _worker_json(py, "throughput", lst, timeout=timeout)
-    return {"version": inproc["version"],
-            "import_s": statistics.median(imports), "import_runs_s": imports,
-            "seeds_wall_s": statistics.median(walls), "seeds_wall_runs_s": walls,
-            "seeds_inprocess": inproc, "throughput": thr}
+    return {"version": thr["version"], **res, "throughput": thr}
 
 
 # ---------------------------------------------------------------- worker (runs inside the venv)
@@ -111,7 +117,7 @@ def _worker(args):
         n = sum(len(jio.ner.extract_money(Path(f).read_text(encoding="utf-8"))) for f in args[1:])
         out.update(extract_s=time.perf_counter() - t1, total_s=time.perf_counter() - t0, entities=n)
     elif mode == "throughput":
-        files = Path(args[1]).read_text(encoding="utf-8").split()
+        files = [ln for ln in Path(args[1]).read_text(encoding="utf-8").splitlines() if ln]
         texts = [Path(f).read_text(encoding="utf-8") for f in files]
         jio.ner.extract_money("预热1亿元")  # the extractor compiles its patterns on first call
         t1 = time.perf_counter()

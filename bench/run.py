@@ -33,6 +33,9 @@ OK_EXIT = (0, 1)  # 1 = discrepancies found, which the seeds and the corpus do c
 TARGET_CPS = 1_000_000
 TARGET_RSS_KB = 1024 * 1024
 LINEAR_SLACK = 1.5  # "about linear": growth ratio <= 1.5 x the growth in files
+TARGET_REAL_RATIO = 0.5  # real text: end-to-end >= 0.5 x jionlp's money-only extraction on the same text
+DEFAULT_REAL = ROOT.parent / "shared" / "eval" / "dev" / "articles"  # ../shared/eval/dev/articles
+DEFAULT_REAL_CHARS = 1_000_000
 
 # Runs the command in a fresh process so RUSAGE_CHILDREN covers only it (and its workers).
 WRAPPER = r"""
@@ -59,17 +62,21 @@ def check_exit(rc, ok, cmd, stderr):
 
 
 def check_json(path):
-    """factcheck --format json output must parse (one document, or JSON lines)."""
+    """factcheck --format json output must parse (one document, or JSON lines).
+
+    Returns the report's `summary` object (claims, checks, discrepancies ...) when it has one, else None."""
     text = Path(path).read_text(encoding="utf-8")
     try:
-        json.loads(text)
+        docs = [json.loads(text)]
     except ValueError:
         try:
-            lines = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+            docs = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
         except ValueError as e:
             raise StepFailed(f"--format json output is not JSON ({e}): {text[:300]!r}") from None
-        if not lines:
+        if not docs:
             raise StepFailed("--format json output is empty")
+    summaries = [d["summary"] for d in docs if isinstance(d, dict) and isinstance(d.get("summary"), dict)]
+    return summaries[-1] if len(summaries) == 1 else None
 
 
 # ---------------------------------------------------------------- process helpers
@@ -155,6 +162,14 @@ def measure(cmd, env, timeout, stdout_path=os.devnull):
 BUILDS = {"compiled": "auto", "pure": "0"}  # bench venv → FACTCHECK_NATIVE for `pip install .`
 
 
+def installed_env():
+    """The environment an installed build runs in: this one without PYTHONPATH, which would put another
+    copy of factcheck (src/ of a checkout, say) ahead of the venv's and measure that instead."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
 def source_stamp():
     """A hash of everything a wheel is built from: a venv is rebuilt when the tree changed."""
     import hashlib
@@ -178,7 +193,7 @@ def ensure_factcheck_venv(build, log=print):
     if not (py.exists() and stamp_file.exists() and stamp_file.read_text().strip() == stamp):
         log(f"installing factcheck ({build}) from {ROOT} into {venv} ...")
         t0 = time.perf_counter()
-        env = dict(os.environ, FACTCHECK_NATIVE=BUILDS[build])
+        env = dict(installed_env(), FACTCHECK_NATIVE=BUILDS[build])
         wheels = venv / "wheel"
         shutil.rmtree(wheels, ignore_errors=True)
 
@@ -197,7 +212,7 @@ def ensure_factcheck_venv(build, log=print):
         stamp_file.write_text(stamp + "\n")
         log(f"  done in {time.perf_counter() - t0:.1f}s")
     fc = [str(venv / "bin" / "factcheck")]
-    v = subprocess.run(fc + ["--version"], capture_output=True, text=True)
+    v = subprocess.run(fc + ["--version"], capture_output=True, text=True, env=installed_env())
     if v.returncode != 0:
         raise StepFailed(f"{fc[0]} --version failed: {v.stderr[-2000:]}")
     return fc, v.stdout.strip()
@@ -223,6 +238,33 @@ def ensure_corpus(n, root):
     shutil.rmtree(d, ignore_errors=True)
     os.replace(tmp, d)
     return d
+
+
+def build_real_corpus(src, dest, target_chars):
+    """Copy the articles of src (its *.txt, sorted) into dest, one file per copy, round after round,
+    until the copies hold at least target_chars characters; every article is copied at least once.
+
+    Copies are byte-identical to their article and flat in dest, named ROUND_INDEX_NAME
+    (`003_0041_agr-05.txt`: the fourth copy of the 42nd article), so no two share a name.
+    dest is emptied first.  Returns (files written in order, their total characters)."""
+    sources = [(f, f.read_bytes()) for f in sorted(Path(src).glob("*.txt"))]
+    sizes = [len(f.read_text(encoding="utf-8")) for f, _ in sources]  # counted as the corpus step counts
+    if not sum(sizes):
+        raise StepFailed(f"no text in {src}/*.txt")
+    dest = Path(dest)
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    files, chars, rnd = [], 0, 0
+    while rnd == 0 or chars < target_chars:
+        for i, ((f, data), n) in enumerate(zip(sources, sizes)):
+            if rnd and chars >= target_chars:
+                break
+            out = dest / f"{rnd:03d}_{i:04d}_{f.name}"
+            out.write_bytes(data)
+            files.append(out)
+            chars += n
+        rnd += 1
+    return files, chars
 
 
 def timings_run(fc, path, env, timeout, tmpdir):
@@ -253,9 +295,16 @@ def main(argv=None):
     ap.add_argument("--skip-pure", action="store_true",
                     help="do not measure the pure-Python build beside the compiled one")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per factcheck run")
+    ap.add_argument("--real", default=str(DEFAULT_REAL),
+                    help="folder of real articles (*.txt) for the real-text steps "
+                         "(default ../shared/eval/dev/articles from the project root); skipped if absent")
+    ap.add_argument("--real-chars", type=int, default=DEFAULT_REAL_CHARS,
+                    help="repeat the real articles into files until this many characters (default 1000000)")
     a = ap.parse_args(argv)
 
-    env = dict(os.environ)
+    env = dict(os.environ) if a.factcheck_cmd else installed_env()  # a given command keeps PYTHONPATH
+    if not a.factcheck_cmd and "PYTHONPATH" in os.environ:
+        print(f"PYTHONPATH={os.environ['PYTHONPATH']} is left out of the installed builds' runs", flush=True)
     builds = {}  # build → (command, what its --version says)
     if a.factcheck_cmd:
         fc = shlex.split(a.factcheck_cmd)
@@ -271,6 +320,7 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     tmpdir = tempfile.mkdtemp(prefix="fcbench-")
     res = {"meta": {"n": a.n, "factcheck_cmd": fc, "cpu_count": os.cpu_count(), "jobs": a.jobs,
+                    "real": a.real, "real_chars_target": a.real_chars,
                     "python": sys.version.split()[0], "platform": platform.platform(),
                     "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "builds": {b: v for b, (_, v) in builds.items()}},
@@ -311,17 +361,18 @@ def main(argv=None):
         walls = [run(fc + ["seeds/"], env, a.timeout) for _ in range(3)]
         return {"median_s": statistics.median(walls), "runs_s": walls}
 
-    def s_throughput(jobs, fc=fc):
+    def s_throughput(jobs, fc=fc, corp=corpus, tag=""):
         def f():
-            if not corpus:
+            if not corp:
                 raise StepFailed("no corpus")
-            report = Path(tmpdir) / f"report_jobs{jobs}.json"
-            r = measure(fc + [str(corpus["dir"]), "--format", "json", "--jobs", str(jobs), "--no-progress"],
+            report = Path(tmpdir) / f"report_{tag}jobs{jobs}.json"
+            r = measure(fc + [str(corp["dir"]), "--format", "json", "--jobs", str(jobs), "--no-progress"],
                         env, a.timeout, report)
             r["report_bytes"] = report.stat().st_size
-            check_json(report)
+            r["report_summary"] = check_json(report)
             report.unlink()
-            r["chars_per_s"] = corpus["chars"] / r["wall_s"]
+            r["chars"] = corp["chars"]
+            r["chars_per_s"] = corp["chars"] / r["wall_s"]
             r["chars_per_s_per_job"] = r["chars_per_s"] / jobs
             return r
         return f
@@ -342,11 +393,21 @@ def main(argv=None):
             raise StepFailed("no corpus")
         return baselines.regex_scan(corpus["files"])
 
-    def s_jionlp():
-        if not corpus:
+    def s_jionlp(corp=corpus, max_files=a.jionlp_max_files, probes=True):
+        if not corp:
             raise StepFailed("no corpus")
-        return baselines.jionlp_measure(seeds, corpus["files"], max_files=a.jionlp_max_files,
+        return baselines.jionlp_measure(seeds, corp["files"], max_files=max_files, probes=probes,
                                         timeout=a.timeout, log=lambda m: print("  " + m, flush=True))
+
+    real = {}
+    real_src = Path(a.real)
+
+    def s_real_corpus():
+        d = out / "tmp" / f"real-{a.real_chars}"
+        files, chars = build_real_corpus(real_src, d, a.real_chars)
+        real.update(dir=d, files=files, chars=chars)
+        return {"source": str(real_src), "source_files": len(list(real_src.glob("*.txt"))),
+                "dir": str(d), "files": len(files), "chars": chars}
 
     step("startup", s_startup)
     step("seeds_cold", s_seeds)
@@ -364,6 +425,21 @@ def main(argv=None):
     step("regex_floor", s_regex)
     if not a.skip_jionlp:
         step("jionlp", s_jionlp)
+    # real text: the dev articles repeated to --real-chars, the same measurements (compiled build)
+    real_steps = ["real_corpus", "real_throughput_jobs1"] + ([f"real_throughput_jobs{a.jobs}"] if a.jobs != 1 else []) \
+        + ([] if a.skip_jionlp else ["real_jionlp"])
+    if real_src.is_dir():
+        step("real_corpus", s_real_corpus)
+        step("real_throughput_jobs1", s_throughput(1, corp=real, tag="real_"))
+        if a.jobs != 1:
+            step(f"real_throughput_jobs{a.jobs}", s_throughput(a.jobs, corp=real, tag="real_"))
+        if not a.skip_jionlp:  # every file: the ratio is on the same text
+            step("real_jionlp", lambda: s_jionlp(real, max_files=None, probes=False))
+    else:
+        why = f"no folder {real_src} (give one with --real DIR)"
+        print(f"[real text] skipped: {why}", flush=True)
+        for name in real_steps:
+            steps[name] = {"status": "skipped", "reason": why}
     shutil.rmtree(tmpdir, ignore_errors=True)
 
     res["summary"] = summarize(steps, a.jobs)
@@ -442,6 +518,25 @@ def summarize(steps, jobs):
          both(cpsn, jio, lambda x, y: x / jobs / y), "x", "scaling shown (the cores also run the parent)",
          None, f"throughput_jobs{jobs}"),
     ]
+    rows += per_kchar_rows(steps, "", "generated corpus")
+    # real text: the dev articles repeated (--real, --real-chars), same measurements, same build
+    rcps1, rcpsn = g("real_throughput_jobs1", "chars_per_s"), g(f"real_throughput_jobs{jobs}", "chars_per_s")
+    rjio = g("real_jionlp", "throughput", "chars_per_s")
+    rows += [
+        ("real_chars", f"real text: characters ({g('real_corpus', 'files') or '?'} files)",
+         g("real_corpus", "chars"), "chars", "", None, "real_corpus"),
+        ("real_cps_jobs1", "real text: factcheck --jobs 1 end-to-end", rcps1, "chars/s", "", None,
+         "real_throughput_jobs1"),
+        (f"real_cps_jobs{jobs}", f"real text: factcheck --jobs {jobs} end-to-end", rcpsn, "chars/s",
+         "" if rcpsn is None else f"per core: {rcpsn / jobs:,.0f}", None, f"real_throughput_jobs{jobs}"),
+        ("real_jionlp_cps", "real text: jionlp extract_money", rjio, "chars/s",
+         f"{g('real_jionlp', 'throughput', 'files') or '?'} files", None, "real_jionlp"),
+        ("real_ratio_jionlp", "real text: factcheck (--jobs 1) / jionlp", both(rcps1, rjio, lambda x, y: x / y),
+         "x", f">= {TARGET_REAL_RATIO} x jionlp money-only",
+         verdict(both(rcps1, rjio, lambda x, y: x >= TARGET_REAL_RATIO * y)), "real_throughput_jobs1"),
+        (f"real_ratio_jionlp_jobs{jobs}", f"real text: factcheck (--jobs {jobs}) per core / jionlp",
+         both(rcpsn, rjio, lambda x, y: x / jobs / y), "x", "", None, f"real_throughput_jobs{jobs}"),
+    ] + per_kchar_rows(steps, "real_", "real text")
     pure1, puren = g("pure_throughput_jobs1", "chars_per_s"), g(f"pure_throughput_jobs{jobs}", "chars_per_s")
     if "pure_startup" in steps:  # the pure-Python build, measured the same way
         rows += [
@@ -464,10 +559,33 @@ def summarize(steps, jobs):
             for k, lab, v, u, t, ver, st in rows]
 
 
+def per_kchar_rows(steps, prefix, what):
+    """What each tool finds per 1,000 characters of a corpus: factcheck's claims, checks and
+    discrepancies (the `summary` of its --jobs 1 JSON report) and jionlp's money entities."""
+    fc_step, jio_step = f"{prefix}throughput_jobs1", f"{prefix}jionlp"
+    chars = get(steps, fc_step, "chars")
+
+    def per_k(n, c):
+        return None if n is None or not c else n * 1000 / c
+
+    disc = get(steps, fc_step, "report_summary", "discrepancies")
+    return [
+        (f"{prefix}claims_per_kchar", f"{what}: factcheck claims per 1,000 chars",
+         per_k(get(steps, fc_step, "report_summary", "claims"), chars), "per 1k", "", None, fc_step),
+        (f"{prefix}checks_per_kchar", f"{what}: factcheck checks per 1,000 chars",
+         per_k(get(steps, fc_step, "report_summary", "checks"), chars), "per 1k", "", None, fc_step),
+        (f"{prefix}discrepancies_per_kchar", f"{what}: factcheck discrepancies per 1,000 chars",
+         per_k(sum(disc.values()) if isinstance(disc, dict) else None, chars), "per 1k", "", None, fc_step),
+        (f"{prefix}jionlp_money_per_kchar", f"{what}: jionlp money entities per 1,000 chars",
+         per_k(get(steps, jio_step, "throughput", "entities"), get(steps, jio_step, "throughput", "chars")),
+         "per 1k", "", None, jio_step),
+    ]
+
+
 def fmt(v, unit):
     if v is None:
         return "-"
-    if unit == "chars/s":
+    if unit in ("chars/s", "chars"):
         return f"{v:,.0f}"
     if unit == "s":
         return f"{v:.3f}" if v >= 0.001 else f"{v:.2e}"
